@@ -1,0 +1,165 @@
+"""The deployment configuration: one YAML file, validated against a schema on load.
+
+Which file: the ``-config:PATH`` script option, else ``$NBH_CONFIG``, else the embedded
+demo configuration for the local wikis (``bot/data/config/demo.yaml``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from bot.errors import ConfigError
+
+DATA_DIR = Path(__file__).resolve().parent / "data" / "config"
+DEMO_CONFIG = DATA_DIR / "demo.yaml"
+REPO_STATE_DIR = Path(__file__).resolve().parent.parent / ".state" / "localwiki"
+
+
+@dataclass(frozen=True)
+class Board:
+    """A noticeboard to watch."""
+
+    wiki: str
+    name: str
+    title: str
+    preset: str = "enwiki"
+    layout: str = "threads"
+
+
+@dataclass(frozen=True)
+class Wiki:
+    """A wiki the bot works on, as Pywikibot family and code."""
+
+    name: str
+    family: str
+    code: str
+    private: bool = False
+    run_page: str | None = None
+    backlog_page: str | None = None
+    boards: tuple[Board, ...] = ()
+
+
+@dataclass(frozen=True)
+class PrivateDestinations:
+    """Where private outputs go (a read-restricted wiki, and mail recipients)."""
+
+    wiki: str
+    triage_queue: str | None = None
+    urgent_page: str | None = None
+    flags_page: str | None = None
+    drafts_page: str | None = None
+    emergency_recipients: tuple[str, ...] = ()
+    flag_recipients: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    """A whole deployment."""
+
+    path: Path
+    state_url: str
+    wikis: dict[str, Wiki]
+    private: PrivateDestinations | None = None
+    retention_days: int = 365
+    put_throttle: float | None = None
+    maxlag: int | None = None
+    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def boards(self) -> tuple[Board, ...]:
+        return tuple(b for w in self.wikis.values() for b in w.boards)
+
+    def board(self, name: str) -> Board:
+        """The board called *name* (``wiki:name`` when names repeat across wikis)."""
+        found = [b for b in self.boards if name in (b.name, f"{b.wiki}:{b.name}")]
+        if len(found) != 1:
+            known = ", ".join(f"{b.wiki}:{b.name}" for b in self.boards)
+            raise ConfigError(f"no single board called {name!r} in {self.path} "
+                              f"(known: {known})")
+        return found[0]
+
+
+@lru_cache(maxsize=1)
+def _schema() -> dict:
+    import json
+
+    return json.loads((DATA_DIR / "config.schema.json").read_text())
+
+
+def _where(error: jsonschema.ValidationError) -> str:
+    return "/".join(str(p) for p in error.absolute_path) or "(top level)"
+
+
+def resolve_path(path: str | Path | None = None) -> Path:
+    """The configuration file to use (see module docstring)."""
+    chosen = path or os.environ.get("NBH_CONFIG") or DEMO_CONFIG
+    return Path(chosen).expanduser().resolve()
+
+
+def _state_url(raw: str | None, config_path: Path) -> str:
+    url = raw or "sqlite:///state.sqlite"
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url[len(prefix):].startswith("/"):
+        # The demo's state sits with the local wikis it belongs to.
+        default = (REPO_STATE_DIR if config_path == DEMO_CONFIG.resolve()
+                   else config_path.parent)
+        base = Path(os.environ.get("NBH_STATE_DIR") or default)
+        url = prefix + str((base / url[len(prefix):]).resolve())
+    return url
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Load and validate the configuration; :class:`ConfigError` names file and key."""
+    config_path = resolve_path(path)
+    try:
+        raw = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"configuration file {config_path} does not exist") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{config_path}{where}: not valid YAML "
+                          f"({getattr(exc, 'problem', exc)})") from None
+    errors = sorted(jsonschema.Draft202012Validator(_schema()).iter_errors(raw),
+                    key=lambda e: list(e.absolute_path))
+    if errors:
+        err = errors[0]
+        raise ConfigError(f"{config_path}: at {_where(err)}: {err.message}")
+    wikis = {}
+    for name, spec in raw["wikis"].items():
+        boards = tuple(Board(wiki=name, **b) for b in spec.get("boards", ()))
+        names = [b.name for b in boards]
+        if len(set(names)) != len(names):
+            raise ConfigError(f"{config_path}: at wikis/{name}/boards: board names repeat")
+        wikis[name] = Wiki(name=name, family=spec["family"], code=spec["code"],
+                           private=spec.get("private", False),
+                           run_page=spec.get("run_page"),
+                           backlog_page=spec.get("backlog_page"), boards=boards)
+    private = None
+    if "private" in raw:
+        spec = raw["private"]
+        if spec["wiki"] not in wikis:
+            raise ConfigError(f"{config_path}: at private/wiki: {spec['wiki']!r} is not "
+                              f"one of the configured wikis")
+        if not wikis[spec["wiki"]].private:
+            raise ConfigError(f"{config_path}: at private/wiki: {spec['wiki']!r} must be "
+                              f"marked 'private: true' (a read-restricted wiki)")
+        private = PrivateDestinations(
+            **{k: tuple(v) if isinstance(v, list) else v for k, v in spec.items()})
+    for wiki in wikis.values():
+        if wiki.private and wiki.boards:
+            raise ConfigError(f"{config_path}: at wikis/{wiki.name}: boards are watched on "
+                              f"public wikis only")
+    throttle = raw.get("throttle", {})
+    return Config(path=config_path, state_url=_state_url(raw.get("state"), config_path),
+                  wikis=wikis, private=private,
+                  retention_days=raw.get("retention_days", 365),
+                  put_throttle=throttle.get("put_throttle"), maxlag=throttle.get("maxlag"),
+                  raw=raw)

@@ -1,0 +1,138 @@
+"""Everything that writes to a wiki, with the safety checks in one place.
+
+Every page the bot saves goes through :class:`Publisher.save`, which
+
+* refuses private material on a public wiki (page text and edit summary alike:
+  :func:`bot.privacy.public_text_problems`);
+* refuses "private" writes to a wiki that anonymous readers can read;
+* reads the wiki's run page and stops (:class:`StopRequested`) unless it says run;
+* saves through the Pywikibot bot's ``userPut``, which honours ``-simulate``,
+  ``-always``, the throttle, maxlag and ``{{bots}}``/``{{nobots}}``, and saves
+  nothing when the text is unchanged.
+
+Mail (EmailUser) goes through :meth:`Publisher.email` with the same privacy rules
+for recipients: only configured functionaries.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+import requests
+
+from bot import privacy
+from bot.config import Config, Wiki
+from bot.errors import PrivacyError, StopRequested
+
+log = logging.getLogger("nbh.publish")
+
+ENABLING_VALUES = frozenset({"yes", "run", "true", "on", "enabled", "ja"})
+_COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def run_page_allows(text: str | None) -> bool:
+    """Whether a run page's text lets the bot run (anything unclear means stop)."""
+    if text is None:
+        return False
+    value = _COMMENT_RE.sub("", text).strip().casefold()
+    return value in ENABLING_VALUES
+
+
+def anonymous_read_refused(api_url: str, timeout: float = 10.0) -> bool:
+    """True when the wiki at *api_url* refuses anonymous API reads."""
+    reply = requests.get(api_url, params={"action": "query", "meta": "siteinfo",
+                                          "format": "json"}, timeout=timeout,
+                         headers={"User-Agent": "noticeboard-helper privacy check"})
+    try:
+        return reply.json().get("error", {}).get("code") == "readapidenied"
+    except ValueError:
+        return False
+
+
+@dataclass
+class Publisher:
+    """The one gate for wiki writes of one run."""
+
+    config: Config
+    bot: object  # a pywikibot.bot.BaseBot: its userPut does the saving
+    _checked_private: dict[str, bool] = field(default_factory=dict)
+    _run_ok: dict[str, bool] = field(default_factory=dict)
+    saved: int = 0
+
+    def site(self, wiki: Wiki):
+        import pywikibot
+
+        return pywikibot.Site(wiki.code, wiki.family)
+
+    def wiki(self, name: str) -> Wiki:
+        return self.config.wikis[name]
+
+    def check_run_page(self, wiki: Wiki, *, fresh: bool = False) -> None:
+        """Raise :class:`StopRequested` unless *wiki*'s run page says run."""
+        if wiki.run_page is None:
+            return
+        if fresh or wiki.name not in self._run_ok:
+            import pywikibot
+
+            page = pywikibot.Page(self.site(wiki), wiki.run_page)
+            text = page.get(force=True) if page.exists() else None
+            self._run_ok[wiki.name] = run_page_allows(text)
+        if not self._run_ok[wiki.name]:
+            log.warning("Stopping, run page does not say run: [[%s]] on %s",
+                        wiki.run_page, wiki.name)
+            raise StopRequested(f"the run page [[{wiki.run_page}]] on {wiki.name} does not "
+                                f"say 'yes'; the bot stops before editing")
+
+    def _ensure_private(self, wiki: Wiki) -> None:
+        if not wiki.private:
+            raise PrivacyError(f"refusing a private write to {wiki.name}: it is not "
+                               f"configured as a private wiki")
+        if wiki.name not in self._checked_private:
+            site = self.site(wiki)
+            api_url = f"{site.protocol()}://{site.hostname()}{site.apipath()}"
+            self._checked_private[wiki.name] = anonymous_read_refused(api_url)
+        if not self._checked_private[wiki.name]:
+            raise PrivacyError(f"refusing a private write to {wiki.name}: anonymous "
+                               f"readers can read that wiki")
+
+    def check_text(self, wiki: Wiki, text: str, summary: str, *, private: bool) -> None:
+        """Apply the privacy rules for a write of *text* with *summary* to *wiki*."""
+        problems = privacy.public_text_problems(summary)
+        if problems:  # edit summaries are public on every wiki we write to
+            raise PrivacyError(f"refusing an edit summary that {problems[0]}")
+        if private:
+            self._ensure_private(wiki)
+        elif not wiki.private:
+            problems = privacy.public_text_problems(text)
+            if problems:
+                raise PrivacyError(f"refusing to save a public page on {wiki.name} whose "
+                                   f"text {', '.join(problems)}")
+
+    def save(self, wiki_name: str, title: str, text: str, *, summary: str,
+             private: bool = False) -> bool:
+        """Save *text* to *title* when it changed; True when an edit was made."""
+        import pywikibot
+
+        wiki = self.wiki(wiki_name)
+        self.check_text(wiki, text, summary, private=private)
+        page = pywikibot.Page(self.site(wiki), title)
+        old = page.get(force=True) if page.exists() else ""
+        if old.rstrip() == text.rstrip():
+            return False
+        self.check_run_page(wiki, fresh=True)
+        try:
+            done = self.bot.userPut(page, old, text, summary=summary, minor=False,
+                                    bot=True, ignore_save_related_errors=False)
+        except pywikibot.exceptions.EditConflictError:
+            log.warning("Skipping page, edit conflict (retried next cycle): [[%s]]", title)
+            return False
+        except pywikibot.exceptions.OtherPageSaveError as exc:
+            # {{bots}}/{{nobots}} exclusion lands here: respected, not fatal.
+            log.warning("Skipping page, %s: [[%s]]", exc.reason if hasattr(
+                exc, "reason") else exc, title)
+            return False
+        if done:
+            self.saved += 1
+        return bool(done)

@@ -1,0 +1,71 @@
+"""What every script in ``scripts/`` shares: the bot base class and error handling.
+
+A script's ``main(*args)`` is wiring only; it hands its work to :func:`run_script`,
+which turns errors a user can cause (configuration, a missing bot password, bad
+input) into one clear line and a non-zero exit status.  Bugs stay tracebacks.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import pywikibot
+from pywikibot.bot import BaseBot
+
+from bot.errors import NoticeboardError
+
+log = logging.getLogger("nbh")
+
+
+class NoticeboardBot(BaseBot):
+    """Base class of our bots.
+
+    ``BaseBot.__init__`` updates ``available_options`` in place, so options declared by
+    one subclass would leak into every other; each subclass gets its own copy here.
+    """
+
+    update_options: dict[str, Any] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.available_options = dict(BaseBot.available_options)
+
+
+def setup_logging(verbose: bool = False) -> None:
+    """Send our library's log lines to stderr in one greppable format."""
+    logger = logging.getLogger("nbh")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("nbh %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+    logger.propagate = False
+
+
+def split_option(arg: str) -> tuple[str, str]:
+    """``-name:value`` -> ``("name", "value")``; ``-flag`` -> ``("flag", "")``."""
+    name, _, value = arg.partition(":")
+    return name.lstrip("-"), value
+
+
+def run_script(work: Callable[[], int | None]) -> int:
+    """Run *work*; user-caused errors become one line on stderr and exit status 1."""
+    try:
+        return int(work() or 0)
+    except NoticeboardError as exc:
+        pywikibot.error(str(exc))
+    except pywikibot.exceptions.NoUsernameError as exc:
+        pywikibot.error(f"cannot log in: {str(exc).splitlines()[0]} "
+                        "(check usernames and password_file in user-config.py)")
+    except pywikibot.exceptions.APIError as exc:
+        if exc.code in ("wrongpassword", "Failed", "WrongPass", "WrongPluginPass"):
+            pywikibot.error("cannot log in: the wiki refused the bot password "
+                            "(check user-password.py)")
+        else:
+            pywikibot.error(f"the wiki refused a request: {exc.code}: {exc.info}")
+    except pywikibot.exceptions.ServerError as exc:
+        pywikibot.error(f"the wiki is unreachable or failing: {exc}")
+    return 1

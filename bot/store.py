@@ -1,0 +1,194 @@
+"""The bot's state (SQLAlchemy Core): SQLite by default, MariaDB/ToolsDB on Toolforge.
+
+It holds ids, hashes and derived labels: the last processed revision per board, the
+events found, and what was already published.  Each board's events and its new
+position are written in one transaction, so a run killed half-way repeats nothing and
+loses nothing on the next run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from bot.errors import ConfigError
+from bot.events import Event
+
+metadata = sa.MetaData()
+
+meta = sa.Table(
+    "nbh_meta", metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("value", sa.String(255), nullable=False),
+)
+
+board_state = sa.Table(
+    "nbh_board_state", metadata,
+    sa.Column("wiki", sa.String(64), primary_key=True),
+    sa.Column("board", sa.String(255), primary_key=True),
+    sa.Column("last_revid", sa.BigInteger, nullable=False),
+    sa.Column("last_time", sa.DateTime, nullable=False),
+    sa.Column("updated", sa.DateTime, nullable=False),
+)
+
+events = sa.Table(
+    "nbh_events", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("event_key", sa.String(40), nullable=False, unique=True),
+    sa.Column("wiki", sa.String(64), nullable=False),
+    sa.Column("board", sa.String(255), nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("revid", sa.BigInteger, nullable=False),
+    sa.Column("rev_time", sa.DateTime, nullable=False),
+    sa.Column("rev_user", sa.String(255)),
+    sa.Column("thread_key", sa.String(255), nullable=False),
+    sa.Column("heading", sa.String(255), nullable=False),
+    sa.Column("author", sa.String(255)),
+    sa.Column("comment_time", sa.DateTime),
+    sa.Column("archive", sa.String(255)),
+    sa.Column("uncertain", sa.Boolean, nullable=False, default=False),
+    sa.Column("created", sa.DateTime, nullable=False),
+    sa.Index("ix_nbh_events_board", "wiki", "board", "revid"),
+)
+
+
+def _migration_1(conn: Connection) -> None:
+    for table in (board_state, events):
+        table.create(conn, checkfirst=True)
+
+
+# Schema versions: each function moves the schema from version i to i + 1.  Append,
+# never edit, so a deployed store upgrades step by step.
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_migration_1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    # Stored naive in UTC (MariaDB DATETIME has no zone); handed out aware.
+    if value is None:
+        return None
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+
+
+def _naive(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class BoardState:
+    """Where the watcher stands on one board."""
+
+    wiki: str
+    board: str
+    last_revid: int
+    last_time: datetime
+
+
+class Store:
+    """The one way to read and write the bot's state."""
+
+    def __init__(self, url: str, *, engine: Engine | None = None) -> None:
+        self.url = url
+        try:
+            self.engine = engine or sa.create_engine(url, future=True, pool_pre_ping=True)
+        except (sa.exc.ArgumentError, ModuleNotFoundError) as exc:
+            raise ConfigError(f"cannot use the state store {url!r}: {exc}") from None
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.migrate()
+
+    # -- schema -------------------------------------------------------------------
+    def schema_version(self) -> int:
+        with self.engine.connect() as conn:
+            if not sa.inspect(conn).has_table(meta.name):
+                return 0
+            row = conn.execute(sa.select(meta.c.value).where(
+                meta.c.name == "schema_version")).first()
+            return int(row[0]) if row else 0
+
+    def migrate(self) -> None:
+        """Bring the schema to :data:`SCHEMA_VERSION`, one migration per transaction."""
+        with self.engine.begin() as conn:
+            meta.create(conn, checkfirst=True)
+        current = self.schema_version()
+        if current > SCHEMA_VERSION:
+            raise ConfigError(f"the state store {self.url!r} has schema version {current}, "
+                              f"newer than this code ({SCHEMA_VERSION}); upgrade the bot")
+        for version in range(current, SCHEMA_VERSION):
+            with self.engine.begin() as conn:
+                MIGRATIONS[version](conn)
+                # The version row is updated in the same transaction as the migration.
+                updated = conn.execute(meta.update().where(
+                    meta.c.name == "schema_version").values(value=str(version + 1)))
+                if updated.rowcount == 0:
+                    conn.execute(meta.insert().values(name="schema_version",
+                                                      value=str(version + 1)))
+
+    # -- boards -------------------------------------------------------------------
+    def board_state(self, wiki: str, board: str) -> BoardState | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(board_state).where(
+                board_state.c.wiki == wiki, board_state.c.board == board)).first()
+        if row is None:
+            return None
+        return BoardState(row.wiki, row.board, row.last_revid, _utc(row.last_time))
+
+    def record_board(self, wiki: str, board: str, *, revid: int, rev_time: datetime,
+                     found: Iterable[Event] = ()) -> list[Event]:
+        """Store *found* events and the board's new position in one transaction.
+
+        Returns the events that were new (an event stored before is skipped), so a
+        cycle that is repeated after a crash reports each event once.
+        """
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        new: list[Event] = []
+        with self.engine.begin() as conn:
+            for event in found:
+                exists = conn.execute(sa.select(events.c.id).where(
+                    events.c.event_key == event.key)).first()
+                if exists:
+                    continue
+                conn.execute(events.insert().values(
+                    event_key=event.key, wiki=event.wiki, board=event.board,
+                    kind=event.kind, revid=event.revid, rev_time=_naive(event.rev_time),
+                    rev_user=event.user, thread_key=event.thread_key[:255],
+                    heading=event.heading[:255], author=event.author,
+                    comment_time=_naive(event.comment_time), archive=event.archive,
+                    uncertain=event.uncertain, created=now))
+                new.append(event)
+            values = dict(last_revid=revid, last_time=_naive(rev_time), updated=now)
+            changed = conn.execute(board_state.update().where(
+                board_state.c.wiki == wiki, board_state.c.board == board).values(**values))
+            if changed.rowcount == 0:
+                conn.execute(board_state.insert().values(wiki=wiki, board=board, **values))
+        return new
+
+    def events(self, *, wiki: str | None = None, board: str | None = None,
+               kind: str | None = None) -> list[Event]:
+        """Stored events in the order they were found."""
+        query = sa.select(events).order_by(events.c.id)
+        for column, value in (("wiki", wiki), ("board", board), ("kind", kind)):
+            if value is not None:
+                query = query.where(events.c[column] == value)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [Event(wiki=r.wiki, board=r.board, kind=r.kind, revid=r.revid,
+                      rev_time=_utc(r.rev_time), user=r.rev_user, thread_key=r.thread_key,
+                      heading=r.heading, author=r.author,
+                      comment_time=_utc(r.comment_time), archive=r.archive,
+                      uncertain=bool(r.uncertain)) for r in rows]
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # WAL lets a reader (the demo's summary) run beside a writer; the busy timeout
+    # makes a second process wait for a lock instead of failing at once.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()

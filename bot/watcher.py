@@ -1,0 +1,232 @@
+"""The incremental watch cycle: which board revisions are new, and what they did.
+
+Cost model (the wikis pay for every request):
+
+* one batched query asks for the latest revision id of every board on a wiki
+  (up to the API's title limit per request), so an idle cycle is one request;
+* only a changed board costs more: its revisions since the last processed one,
+  with content, in pages of 50, the last processed revision included as the
+  baseline to diff against.
+
+What a revision did is worked out at thread level by :func:`diff_threads`; the
+account that saved the revision is attached to each change (for a new thread, that
+account is the reporter, whatever the signature in the text says).  Each board's
+events and its new position are stored in one transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from bot.changes import Change, diff_threads
+from bot.config import Board, Wiki
+from bot.events import Event
+from bot.store import Store
+
+__all__ = ["Change", "diff_threads", "Revision", "BoardFetcher", "watch_wiki",
+           "events_for_revisions"]
+
+log = logging.getLogger("nbh.watcher")
+
+TITLES_PER_REQUEST = 50     # the API's limit for normal accounts
+REVISIONS_PER_REQUEST = 50  # the API's limit when content is asked for
+_REDIRECT_RE = re.compile(r"^\s*#\s*redirect\s*\[\[", re.IGNORECASE)
+_SUMMARY_LINK_RE = re.compile(r"\[\[([^\[\]|#]+)")
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One revision of a board; hidden parts are None (revision deletion)."""
+
+    revid: int
+    timestamp: datetime
+    user: str | None
+    comment: str | None
+    text: str | None
+
+
+def _parse_time(value: str) -> datetime:
+    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+
+
+class BoardFetcher:
+    """Reads boards through Pywikibot's request layer (maxlag, throttle, retries)."""
+
+    def __init__(self, site) -> None:
+        self.site = site
+        self.requests = 0
+
+    def _query(self, **params) -> dict:
+        from pywikibot.data import api
+
+        params.setdefault("action", "query")
+        params["formatversion"] = 2
+        self.requests += 1
+        return api.Request(site=self.site, parameters=params).submit()
+
+    def latest(self, titles: list[str]) -> dict[str, tuple[int, datetime] | None]:
+        """The latest revision id and time of each title (None: page missing)."""
+        found: dict[str, tuple[int, datetime] | None] = {}
+        for start in range(0, len(titles), TITLES_PER_REQUEST):
+            chunk = titles[start:start + TITLES_PER_REQUEST]
+            data = self._query(prop="revisions", rvprop="ids|timestamp",
+                               titles="|".join(chunk))["query"]
+            names = {t: t for t in chunk}
+            for entry in data.get("normalized", []):
+                names[entry["to"]] = entry["from"]
+            for page in data.get("pages", []):
+                original = names.get(page["title"], page["title"])
+                if page.get("missing") or page.get("invalid") or not page.get("revisions"):
+                    found[original] = None
+                else:
+                    rev = page["revisions"][0]
+                    found[original] = (rev["revid"], _parse_time(rev["timestamp"]))
+        return found
+
+    def revisions(self, title: str, *, start_id: int | None = None,
+                  start_time: datetime | None = None) -> Iterator[Revision]:
+        """Revisions from *start_id* (inclusive) or *start_time* on, oldest first."""
+        params = {"prop": "revisions", "titles": title, "rvdir": "newer",
+                  "rvprop": "ids|timestamp|user|comment|content", "rvslots": "main",
+                  "rvlimit": REVISIONS_PER_REQUEST}
+        if start_id is not None:
+            params["rvstartid"] = start_id
+        elif start_time is not None:
+            params["rvstart"] = start_time.strftime("%Y-%m-%dT%H:%M:%SZ")
+        while True:
+            data = self._query(**params)
+            for page in data["query"].get("pages", []):
+                for rev in page.get("revisions", []):
+                    slot = rev.get("slots", {}).get("main", {})
+                    yield Revision(
+                        revid=rev["revid"], timestamp=_parse_time(rev["timestamp"]),
+                        user=None if rev.get("userhidden") else rev.get("user"),
+                        comment=None if rev.get("commenthidden") else rev.get("comment"),
+                        text=None if slot.get("texthidden") or "content" not in slot
+                        else slot["content"])
+            if "continue" not in data:
+                return
+            params.update(data["continue"])
+
+    def revision_before(self, title: str, when: datetime) -> Revision | None:
+        """The last revision saved before *when* (the baseline of a backfill)."""
+        data = self._query(prop="revisions", titles=title, rvdir="older", rvlimit=1,
+                           rvprop="ids|timestamp|user|comment|content", rvslots="main",
+                           rvstart=when.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        for page in data["query"].get("pages", []):
+            for rev in page.get("revisions", []):
+                slot = rev.get("slots", {}).get("main", {})
+                return Revision(rev["revid"], _parse_time(rev["timestamp"]),
+                                rev.get("user"), rev.get("comment"), slot.get("content"))
+        return None
+
+    def texts(self, titles: list[str]) -> dict[str, str]:
+        """Current wikitext of several pages, batched."""
+        found: dict[str, str] = {}
+        for start in range(0, len(titles), TITLES_PER_REQUEST):
+            chunk = titles[start:start + TITLES_PER_REQUEST]
+            data = self._query(prop="revisions", rvprop="content", rvslots="main",
+                               titles="|".join(chunk))["query"]
+            names = {t: t for t in chunk}
+            for entry in data.get("normalized", []):
+                names[entry["to"]] = entry["from"]
+            for page in data.get("pages", []):
+                revs = page.get("revisions") or []
+                if revs and "content" in revs[0].get("slots", {}).get("main", {}):
+                    found[names.get(page["title"], page["title"])] = \
+                        revs[0]["slots"]["main"]["content"]
+        return found
+
+
+def _archive_target(summary: str | None) -> str | None:
+    """The archive page an archiving edit summary links, if any."""
+    for target in _SUMMARY_LINK_RE.findall(summary or ""):
+        if "archiv" in target.lower():
+            return target.strip()
+    return None
+
+
+def events_for_revisions(board: Board, baseline: Revision,
+                         revisions: list[Revision]) -> list[Event]:
+    """Events for *revisions*, each diffed against the last visible text before it.
+
+    A revision whose text is hidden cannot be read: its changes show up in the next
+    visible revision and are marked ``uncertain`` (they may be someone else's).
+    """
+    found: list[Event] = []
+    previous = baseline.text or ""
+    uncertain = baseline.text is None
+    for rev in revisions:
+        if rev.text is None:
+            uncertain = True
+            continue
+        if _REDIRECT_RE.match(rev.text):
+            # The board was moved or redirected: that is not every thread closing.
+            log.warning("Skipping revision, board became a redirect: [[%s]] r%d",
+                        board.title, rev.revid)
+            continue
+        for change in diff_threads(previous, rev.text, board.preset):
+            kind = change.kind
+            archive = None
+            if kind == "thread-removed":
+                archive = _archive_target(rev.comment)
+                kind = "thread-archived" if archive else kind
+            found.append(Event(
+                wiki=board.wiki, board=board.title, kind=kind, revid=rev.revid,
+                rev_time=rev.timestamp, user=rev.user, thread_key=change.thread_key,
+                heading=change.heading, author=change.author,
+                comment_time=change.timestamp, archive=archive, uncertain=uncertain))
+        previous = rev.text
+        uncertain = False
+    return found
+
+
+def watch_wiki(fetcher: BoardFetcher, wiki: Wiki, store: Store, *,
+               boards: tuple[Board, ...] | None = None,
+               backfill: timedelta | None = None) -> tuple[list[Event], list[Board]]:
+    """Run one cycle over *wiki*'s boards; return new events and the changed boards."""
+    boards = boards if boards is not None else wiki.boards
+    latest = fetcher.latest([b.title for b in boards])
+    new_events: list[Event] = []
+    changed: list[Board] = []
+    for board in boards:
+        head = latest.get(board.title)
+        if head is None:
+            log.warning("Skipping board, page missing or deleted: [[%s]]", board.title)
+            continue
+        state = store.board_state(board.wiki, board.title)
+        if state is not None and state.last_revid == head[0]:
+            continue
+        if state is None and backfill is None:
+            # First sight of a board: start at its current revision.
+            store.record_board(board.wiki, board.title, revid=head[0], rev_time=head[1])
+            log.info("Starting board at r%d: [[%s]]", head[0], board.title)
+            changed.append(board)
+            continue
+        if state is None:
+            base = fetcher.revision_before(board.title, head[1] - backfill) or Revision(
+                0, head[1] - backfill, None, None, "")
+            revisions = list(fetcher.revisions(board.title, start_time=base.timestamp))
+        else:
+            revisions = list(fetcher.revisions(board.title, start_id=state.last_revid))
+            if revisions and revisions[0].revid == state.last_revid:
+                base, revisions = revisions[0], revisions[1:]
+            else:
+                # The last processed revision is gone (deleted page, suppressed):
+                # carry on from its time with what can still be read.
+                base = Revision(state.last_revid, state.last_time, None, None, None)
+                revisions = [r for r in fetcher.revisions(
+                    board.title, start_time=state.last_time) if r.revid > state.last_revid]
+        revisions = [r for r in revisions if r.revid > base.revid]
+        if not revisions:
+            continue
+        found = events_for_revisions(board, base, revisions)
+        last = revisions[-1]
+        new_events += store.record_board(board.wiki, board.title, revid=last.revid,
+                                         rev_time=last.timestamp, found=found)
+        changed.append(board)
+    return new_events, changed
