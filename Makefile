@@ -41,7 +41,7 @@ venv: $(VENV)/.installed
 $(VENV)/.installed: setup.cfg pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { echo "Could not create a venv; install python3-venv by hand"; exit 1; }
 	@$(PY) -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-	@$(PY) -m pip install -q -e '.[test,mariadb]' || { echo "Could not install the Python dependencies from PyPI (see the pip error above)"; exit 1; }
+	@$(PY) -m pip install -q -e '.[test,mariadb,localwiki]' || { echo "Could not install the Python dependencies from PyPI (see the pip error above)"; exit 1; }
 	@touch $@
 
 clean:

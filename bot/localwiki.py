@@ -178,7 +178,7 @@ class LocalWikis:
                 "admin_password": "Adm-" + secrets.token_urlsafe(18),
                 "user_password": "Usr-" + secrets.token_urlsafe(18),
                 "bot_password": _bot_secret(),
-                "ports": {w.key: _free_port() for w in WIKIS},
+                "ports": {**{w.key: _free_port() for w in WIKIS}, "smtp": _free_port()},
             }
             self._secrets_file.write_text(json.dumps(data, indent=1))
             self._secrets_file.chmod(0o600)
@@ -239,8 +239,12 @@ class LocalWikis:
         self._create_accounts(wiki, accounts)
 
     def _write_server_file(self, wiki: WikiSpec) -> None:
+        # Ports can change between runs, so they live in a file of their own.
         server = self.wiki_dir(wiki) / "conf" / "Server.php"
-        server.write_text(f"<?php\n$wgServer = '{self.url(wiki.key)}';\n")
+        server.write_text(
+            f"<?php\n$wgServer = '{self.url(wiki.key)}';\n"
+            f"$wgSMTP = ['host' => '127.0.0.1', 'IDHost' => 'localhost', "
+            f"'port' => {self.port('smtp')}, 'auth' => false];\n")
 
     def _maintenance(self, wiki: WikiSpec, *args: str) -> subprocess.CompletedProcess:
         env = dict(os.environ, MW_CONFIG_FILE=str(self._settings_file(wiki)))
@@ -249,14 +253,19 @@ class LocalWikis:
 
     def _create_accounts(self, wiki: WikiSpec, accounts: tuple[Account, ...]) -> None:
         def create(account: Account) -> None:
-            if account.name == "Admin":
-                return  # made by install.php
             flags = {"bot": ["--bot"], "admin": ["--sysop"], "user": []}[account.role]
             done = self._maintenance(wiki, "maintenance/createAndPromote.php", *flags,
                                      account.name, self.password(account.name))
+            if account.name == "Admin":  # made by install.php; "already exists" is fine
+                done = subprocess.CompletedProcess(done.args, 0, "", "")
             if done.returncode != 0 and "already exists" not in done.stdout + done.stderr:
                 raise SetupError(f"could not create account {account.name!r} on the "
                                  f"{wiki.key} wiki: {(done.stdout + done.stderr).strip()}")
+            if account.role in ("bot", "admin"):
+                # EmailUser needs an address on both ends; mail goes to the catcher.
+                self._maintenance(wiki, "maintenance/resetUserEmail.php",
+                                  "--no-reset-password", account.name,
+                                  mail_address(account.name))
 
         wanted = [a for a in accounts if wiki.key in a.wikis]
         with ThreadPoolExecutor(max_workers=2) as pool:
@@ -335,12 +344,49 @@ class LocalWikis:
                 time.sleep(0.05)
         self._pid_file(wiki).unlink(missing_ok=True)
 
+    # -- mail ---------------------------------------------------------------------
+    @property
+    def mail_dir(self) -> Path:
+        return self.state_dir / "mail"
+
+    def serve_mail(self) -> None:
+        """Start the SMTP catcher the wikis send their mail to, unless it runs."""
+        pid_file = self.state_dir / "mail.pid"
+        try:
+            os.kill(int(pid_file.read_text()), 0)
+            if _port_open(self.port("smtp")):
+                return
+        except (FileNotFoundError, ValueError, ProcessLookupError):
+            pass
+        self.mail_dir.mkdir(parents=True, exist_ok=True)
+        log = (self.state_dir / "mail.log").open("ab")
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot.mailcatcher", "--port", str(self.port("smtp")),
+             "--dir", str(self.mail_dir)], cwd=REPO_DIR, stdout=log, stderr=log,
+            stdin=subprocess.DEVNULL, start_new_session=True)
+        pid_file.write_text(str(proc.pid))
+        deadline = time.monotonic() + 20
+        while not _port_open(self.port("smtp")):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise SetupError(f"the mail catcher did not start; see "
+                                 f"{self.state_dir / 'mail.log'}")
+            time.sleep(0.1)
+
+    def _stop_mail(self) -> None:
+        pid_file = self.state_dir / "mail.pid"
+        try:
+            os.killpg(int(pid_file.read_text()), signal.SIGTERM)
+        except (FileNotFoundError, ValueError, ProcessLookupError):
+            pass
+        pid_file.unlink(missing_ok=True)
+
     # -- the whole pair -----------------------------------------------------------
     def start(self, accounts: tuple[Account, ...] | None = None) -> None:
         """Install (first time), start both wikis and write the Pywikibot directory."""
         accounts = accounts if accounts is not None else all_accounts()
         for wiki in WIKIS:
             self.install(wiki, accounts)
+        self.serve_mail()
         for wiki in WIKIS:
             self.serve(wiki)
         self.write_pywikibot_dir()
@@ -350,6 +396,7 @@ class LocalWikis:
         for wiki in WIKIS:
             if self.wiki_dir(wiki).exists():
                 self._stop_server(wiki)
+        self._stop_mail()
         if remove and self.state_dir.exists():
             shutil.rmtree(self.state_dir)
 
@@ -398,6 +445,11 @@ class LocalWikis:
         """Environment variables for running ``pwb`` against the local wikis."""
         return {"PYWIKIBOT_DIR": str(self.pywikibot_dir),
                 "NBH_STATE_DIR": str(self.state_dir)}
+
+
+def mail_address(account: str) -> str:
+    """The e-mail address a local account has (it reaches the mail catcher)."""
+    return account.replace(" ", ".").lower() + "@wiki.localhost"
 
 
 def all_accounts() -> tuple[Account, ...]:

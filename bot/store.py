@@ -8,14 +8,18 @@ loses nothing on the next run.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import fcntl
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from bot.errors import ConfigError
+from bot.errors import ConfigError, NoticeboardError
 from bot.events import Event
 
 metadata = sa.MetaData()
@@ -80,6 +84,10 @@ def _naive(value: datetime | None) -> datetime | None:
     return value.astimezone(timezone.utc).replace(tzinfo=None)
 
 
+class AlreadyRunning(NoticeboardError):
+    """Another run of the same job holds the lock."""
+
+
 @dataclass(frozen=True)
 class BoardState:
     """Where the watcher stands on one board."""
@@ -129,6 +137,49 @@ class Store:
                 if updated.rowcount == 0:
                     conn.execute(meta.insert().values(name="schema_version",
                                                       value=str(version + 1)))
+
+    # -- no overlapping runs ---------------------------------------------------------
+    @contextmanager
+    def job_lock(self, name: str, *, wait: float = 0.0) -> Iterator[None]:
+        """Hold the lock *name* for the block, across processes and hosts.
+
+        MariaDB: a named server lock (``GET_LOCK``), released if the holder dies.
+        SQLite: an exclusive ``flock`` on a file beside the database.  Raises
+        :class:`AlreadyRunning` if the lock is still taken after *wait* seconds.
+        """
+        if self.engine.dialect.name == "sqlite":
+            database = self.engine.url.database
+            path = Path(database + f".{name}.lock") if database and database != ":memory:" \
+                else None
+            if path is None:
+                yield
+                return
+            with path.open("w") as handle:
+                deadline = time.monotonic() + wait
+                while True:
+                    try:
+                        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        break
+                    except BlockingIOError:
+                        if time.monotonic() >= deadline:
+                            raise AlreadyRunning(f"another run holds the {name!r} lock "
+                                                 f"({path})") from None
+                        time.sleep(0.2)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(handle, fcntl.LOCK_UN)
+            return
+        lock_name = f"nbh:{self.engine.url.database}:{name}"[:64]
+        with self.engine.connect() as conn:
+            got = conn.execute(sa.text("SELECT GET_LOCK(:n, :w)"),
+                               {"n": lock_name, "w": int(wait)}).scalar()
+            if got != 1:
+                raise AlreadyRunning(f"another run holds the {name!r} lock")
+            try:
+                yield
+            finally:
+                conn.execute(sa.text("SELECT RELEASE_LOCK(:n)"), {"n": lock_name})
 
     # -- boards -------------------------------------------------------------------
     def board_state(self, wiki: str, board: str) -> BoardState | None:

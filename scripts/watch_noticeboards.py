@@ -41,7 +41,7 @@ from bot.cycle import run_cycle
 from bot.events import Event
 from bot.publish import Publisher
 from bot.scripting import NoticeboardBot, run_script, setup_logging, split_option
-from bot.store import Store
+from bot.store import AlreadyRunning, Store
 
 
 def describe(event: Event) -> str:
@@ -78,8 +78,14 @@ class WatchBot(NoticeboardBot):
 
     def treat(self, cycle: int) -> None:
         backfill = timedelta(days=self.opt.backfill) if self.opt.backfill else None
-        report = run_cycle(self.config, self.store, self.publisher,
-                           board_names=self.opt.board, backfill=backfill)
+        try:
+            # A scheduled run and a manual one must not process the same revisions.
+            with self.store.job_lock("watch", wait=60 if self.opt.loop else 0):
+                report = run_cycle(self.config, self.store, self.publisher,
+                                   board_names=self.opt.board, backfill=backfill)
+        except AlreadyRunning as exc:
+            pywikibot.warning(f"cycle {cycle} skipped: {exc}")
+            return
         for event in report.events:
             pywikibot.stdout(json.dumps(event.as_dict(), ensure_ascii=False)
                              if self.opt.json else describe(event))

@@ -61,3 +61,56 @@ def run_pwb(wikis, script: str, *args: str, env: dict | None = None,
     return subprocess.run([str(Path(sys.executable).parent / "pwb"), script, *args],
                           cwd=REPO, env=full_env, capture_output=True, text=True,
                           timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+@pytest.fixture(scope="session")
+def mariadb_server(tmp_path_factory):
+    """A real MariaDB server on a free loopback port, in its own data directory."""
+    import shutil
+    import socket
+    import time
+
+    if shutil.which("mariadbd") is None or shutil.which("mariadb-install-db") is None:
+        message = "mariadb-server is not installed (apt-get install -y mariadb-server)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    root = tmp_path_factory.mktemp("mariadb")
+    subprocess.run(["mariadb-install-db", f"--datadir={root}/data", "--user=root",
+                    "--auth-root-authentication-method=normal", "--skip-test-db"],
+                   check=True, capture_output=True)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        ["mariadbd", "--no-defaults", f"--datadir={root}/data", f"--socket={root}/sock",
+         f"--port={port}", "--bind-address=127.0.0.1", "--user=root",
+         "--skip-name-resolve", "--innodb-buffer-pool-size=64M", f"--pid-file={root}/pid"],
+        stdout=open(root / "server.log", "wb"), stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while not (root / "sock").exists():
+        if server.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"MariaDB did not start: {(root / 'server.log').read_text()[-500:]}")
+        time.sleep(0.1)
+    time.sleep(0.3)
+    sql = ("CREATE USER 'nbh'@'127.0.0.1' IDENTIFIED BY 'nbh-test-pw'; "
+           "GRANT ALL ON `nbh\\_%`.* TO 'nbh'@'127.0.0.1';")
+    subprocess.run(["mariadb", "--no-defaults", f"--socket={root}/sock", "-uroot", "-e", sql],
+                   check=True, capture_output=True)
+    yield {"host": "127.0.0.1", "port": port, "user": "nbh", "password": "nbh-test-pw",
+           "socket": str(root / "sock")}
+    server.terminate()
+    server.wait(timeout=30)
+
+
+@pytest.fixture(params=["sqlite", "mariadb"])
+def store_url(request, tmp_path):
+    """A fresh, empty state store on each backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/state.sqlite"
+    server = request.getfixturevalue("mariadb_server")
+    name = f"nbh_{tmp_path.name[-40:]}".replace("-", "_")[:60]
+    subprocess.run(["mariadb", "--no-defaults", f"--socket={server['socket']}", "-uroot",
+                    "-e", f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"], check=True)
+    return (f"mysql+pymysql://{server['user']}:{server['password']}@{server['host']}:"
+            f"{server['port']}/{name}?charset=utf8mb4")

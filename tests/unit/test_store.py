@@ -1,0 +1,111 @@
+"""The state store, run on SQLite and on a real MariaDB server alike."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+import sqlalchemy as sa
+
+from bot.errors import ConfigError
+from bot.events import Event
+from bot.store import SCHEMA_VERSION, Store
+
+T0 = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+
+
+def event(revid: int, kind: str = "thread-opened", **extra) -> Event:
+    fields = dict(wiki="w", board="B", kind=kind, revid=revid, rev_time=T0, user="Alice",
+                  thread_key=f"k{revid}", heading="Heading ünïcode")
+    fields.update(extra)
+    return Event(**fields)
+
+
+def test_new_store_is_migrated_to_current_version(store_url):
+    store = Store(store_url)
+    assert store.schema_version() == SCHEMA_VERSION
+    Store(store_url)  # a second open migrates nothing and does not fail
+    assert store.schema_version() == SCHEMA_VERSION
+
+
+def test_board_position_and_events_round_trip(store_url):
+    store = Store(store_url)
+    assert store.board_state("w", "B") is None
+    new = store.record_board("w", "B", revid=7, rev_time=T0,
+                             found=[event(5), event(6, "comment-added", author="Bob",
+                                                     comment_time=T0)])
+    assert len(new) == 2
+    state = store.board_state("w", "B")
+    assert (state.last_revid, state.last_time) == (7, T0)
+    stored = store.events(board="B")
+    assert stored == [event(5), event(6, "comment-added", author="Bob", comment_time=T0)]
+    assert stored[0].rev_time.tzinfo is not None
+
+
+def test_recording_the_same_events_again_stores_nothing_new(store_url):
+    store = Store(store_url)
+    store.record_board("w", "B", revid=6, rev_time=T0, found=[event(5), event(6)])
+    again = store.record_board("w", "B", revid=8, rev_time=T0,
+                               found=[event(5), event(6), event(8)])
+    assert again == [event(8)]
+    assert len(store.events()) == 3
+    assert store.board_state("w", "B").last_revid == 8
+
+
+def test_a_failed_transaction_leaves_position_and_events_unchanged(store_url):
+    store = Store(store_url)
+    store.record_board("w", "B", revid=5, rev_time=T0, found=[event(5)])
+
+    def broken():
+        yield event(6)
+        raise RuntimeError("crash mid-cycle")
+
+    with pytest.raises(RuntimeError):
+        store.record_board("w", "B", revid=9, rev_time=T0, found=broken())
+    assert store.board_state("w", "B").last_revid == 5
+    assert [e.revid for e in store.events()] == [5]
+
+
+def test_store_newer_than_code_is_refused(store_url):
+    store = Store(store_url)
+    with store.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE nbh_meta SET value = '999' WHERE name = 'schema_version'"))
+    with pytest.raises(ConfigError, match="newer than this code"):
+        Store(store_url)
+
+
+def test_unusable_url_is_a_clear_error():
+    with pytest.raises(ConfigError, match="cannot use the state store"):
+        Store("nosuchdb://x")
+
+
+LOCK_HOLDER = """
+import sys, time
+from bot.store import Store
+store = Store(sys.argv[1])
+with store.job_lock("watch"):
+    print("locked", flush=True)
+    time.sleep(float(sys.argv[2]))
+"""
+
+
+def test_job_lock_excludes_a_second_process(store_url, tmp_path):
+    import subprocess
+    import sys
+
+    from bot.store import AlreadyRunning
+
+    store = Store(store_url)
+    holder = subprocess.Popen([sys.executable, "-c", LOCK_HOLDER, store_url, "3"],
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "locked"
+    with pytest.raises(AlreadyRunning):
+        with store.job_lock("watch"):
+            pass
+    with store.job_lock("other"):  # other jobs are not blocked
+        pass
+    with store.job_lock("watch", wait=20):  # waits until the holder lets go
+        with pytest.raises(AlreadyRunning):  # and now holds it against others
+            with Store(store_url).job_lock("watch"):
+                pass
+    assert holder.wait(timeout=20) == 0
