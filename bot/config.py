@@ -2,6 +2,10 @@
 
 Which file: the ``-config:PATH`` script option, else ``$NBH_CONFIG``, else the embedded
 demo configuration for the local wikis (``bot/data/config/demo.yaml``).
+
+The state store is ``state:`` in the file: a SQLAlchemy URL (a relative SQLite path is
+relative to ``$NBH_STATE_DIR``, else to the file), or ``toolsdb:NAME`` for ToolsDB with
+the credentials of the tool's ``replica.my.cnf``.  ``$NBH_STATE_URL`` overrides it.
 """
 
 from __future__ import annotations
@@ -103,8 +107,41 @@ def resolve_path(path: str | Path | None = None) -> Path:
     return Path(chosen).expanduser().resolve()
 
 
+TOOLSDB_HOST = "tools.db.svc.wikimedia.cloud"
+
+
+def toolsdb_url(database: str, cnf_path: str | Path | None = None) -> str:
+    """The SQLAlchemy URL of a ToolsDB database, with the tool's replica.my.cnf.
+
+    ToolsDB database names start with the credential user and two underscores
+    (``s12345__noticeboard``); a bare name gets that prefix.
+    """
+    import configparser
+    from urllib.parse import quote
+
+    cnf = Path(cnf_path or os.environ.get("NBH_REPLICA_CNF")
+               or Path.home() / "replica.my.cnf")
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(cnf.read_text(encoding="utf-8"))
+        user = parser["client"]["user"].strip("'\"")
+        password = parser["client"]["password"].strip("'\"")
+    except FileNotFoundError:
+        raise ConfigError(f"state 'toolsdb:{database}' needs {cnf} (Toolforge creates it "
+                          f"in the tool's home directory)") from None
+    except (KeyError, configparser.Error):
+        raise ConfigError(f"{cnf} has no [client] user and password") from None
+    if "__" not in database:
+        database = f"{user}__{database}"
+    host = os.environ.get("NBH_TOOLSDB_HOST", TOOLSDB_HOST)
+    return (f"mysql+pymysql://{quote(user, safe='')}:{quote(password, safe='')}@{host}/"
+            f"{database}?charset=utf8mb4")
+
+
 def _state_url(raw: str | None, config_path: Path) -> str:
-    url = raw or "sqlite:///state.sqlite"
+    url = os.environ.get("NBH_STATE_URL") or raw or "sqlite:///state.sqlite"
+    if url.startswith("toolsdb:"):
+        return toolsdb_url(url.removeprefix("toolsdb:"))
     prefix = "sqlite:///"
     if url.startswith(prefix) and not url[len(prefix):].startswith("/"):
         # The demo's state sits with the local wikis it belongs to.

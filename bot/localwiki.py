@@ -90,6 +90,9 @@ $wgGroupPermissions['sysop']['suppressionlog'] = true;
 $wgRCMaxAge = 10 * 365 * 86400;
 $wgUseInstantCommons = false;
 $wgJobRunRate = 0.1;
+# Sample edits "by" documentation-range IPs arrive from loopback with X-Forwarded-For.
+$wgCdnServers = ['127.0.0.1'];
+$wgUsePrivateIPs = true;
 if ( is_readable( __DIR__ . '/Extra.php' ) ) {{ require __DIR__ . '/Extra.php'; }}
 """
 
@@ -458,7 +461,8 @@ def all_accounts() -> tuple[Account, ...]:
 
     accounts = {a.name: a for a in BASE_ACCOUNTS}
     for acc in seed.load_seed().accounts:
-        accounts.setdefault(acc.name, Account(acc.name, acc.role, tuple(acc.wikis)))
+        wikis = tuple(w.key for w in WIKIS if acc.exists_on(w.key))
+        accounts.setdefault(acc.name, Account(acc.name, acc.role, wikis))
     return tuple(accounts.values())
 
 

@@ -71,6 +71,14 @@ MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_migration_1,)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+def _masked(url: str) -> str:
+    """*url* without its password, for messages and logs."""
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return url.split("@")[-1]
+
+
 def _utc(value: datetime | None) -> datetime | None:
     # Stored naive in UTC (MariaDB DATETIME has no zone); handed out aware.
     if value is None:
@@ -106,7 +114,8 @@ class Store:
         try:
             self.engine = engine or sa.create_engine(url, future=True, pool_pre_ping=True)
         except (sa.exc.ArgumentError, ModuleNotFoundError) as exc:
-            raise ConfigError(f"cannot use the state store {url!r}: {exc}") from None
+            raise ConfigError(f"cannot use the state store {_masked(url)!r}: "
+                              f"{exc}") from None
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         self.migrate()
@@ -126,7 +135,7 @@ class Store:
             meta.create(conn, checkfirst=True)
         current = self.schema_version()
         if current > SCHEMA_VERSION:
-            raise ConfigError(f"the state store {self.url!r} has schema version {current}, "
+            raise ConfigError(f"the state store {_masked(self.url)!r} has schema version {current}, "
                               f"newer than this code ({SCHEMA_VERSION}); upgrade the bot")
         for version in range(current, SCHEMA_VERSION):
             with self.engine.begin() as conn:

@@ -53,3 +53,29 @@ def test_relative_sqlite_state_follows_state_dir(tmp_path, monkeypatch):
 def test_unknown_board_lists_known_ones():
     with pytest.raises(ConfigError, match="localpub:incidents"):
         load_config(DEMO_CONFIG).board("nope")
+
+
+def test_toolsdb_state_uses_replica_cnf(tmp_path, monkeypatch):
+    cnf = tmp_path / "replica.my.cnf"
+    cnf.write_text("[client]\nuser = s54321\npassword = 'p@ss:w/rd'\n")
+    monkeypatch.setenv("NBH_REPLICA_CNF", str(cnf))
+    path = tmp_path / "c.yaml"
+    path.write_text("state: toolsdb:noticeboard\nwikis:\n  a: {family: x, code: y}\n")
+    url = load_config(path).state_url
+    assert url == ("mysql+pymysql://s54321:p%40ss%3Aw%2Frd@tools.db.svc.wikimedia.cloud/"
+                   "s54321__noticeboard?charset=utf8mb4")
+
+
+def test_toolsdb_without_replica_cnf_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("NBH_REPLICA_CNF", str(tmp_path / "missing.cnf"))
+    path = tmp_path / "c.yaml"
+    path.write_text("state: toolsdb:noticeboard\nwikis:\n  a: {family: x, code: y}\n")
+    with pytest.raises(ConfigError, match="replica.my.cnf|missing.cnf"):
+        load_config(path)
+
+
+def test_store_errors_never_show_the_password():
+    from bot.store import Store
+    with pytest.raises(ConfigError) as err:
+        Store("nosuchdialect://user:secret-pw@host/db")
+    assert "secret-pw" not in str(err.value)
