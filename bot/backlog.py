@@ -13,7 +13,7 @@ from datetime import datetime
 from bot import privacy
 from bot.config import Board
 from bot.rendering import render
-from bot.threads import parse_threads
+from bot.threads import parse_board
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ def _anchor(heading: str) -> str | None:
 def open_threads(board: Board, text: str) -> list[BacklogRow]:
     """Rows for the open (unclosed) threads of one board."""
     rows = []
-    for thread in parse_threads(text, board.preset):
+    for thread in parse_board(text, board.preset, board.layout):
         if thread.closure is not None:
             continue
         stamps = [c.timestamp for c in thread.comments if c.timestamp is not None]

@@ -80,10 +80,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-import jsonschema
 import yaml
 
+from bot.datafiles import read_schema, read_yaml, validate
 from bot.errors import DataError
+from bot.usernames import canonical_user_name, is_ip  # noqa: F401 (re-exported)
 
 SEED_DIR = Path(__file__).parent / "data" / "seed"
 PHASES = ("initial", "later")
@@ -311,26 +312,6 @@ class Expected:
 
 # --------------------------------------------------------------------------- names and wikitext
 
-def is_ip(name: str) -> bool:
-    """Whether ``name`` is an IPv4 or IPv6 address."""
-    try:
-        ipaddress.ip_address(name.strip())
-    except ValueError:
-        return False
-    return True
-
-
-def canonical_user_name(name: str) -> str:
-    """The user name as MediaWiki stores it (IPv6 upper case and expanded, like IPUtils)."""
-    name = " ".join(name.replace("_", " ").split())
-    if is_ip(name):
-        address = ipaddress.ip_address(name)
-        if address.version == 4:
-            return str(address)
-        return ":".join(f"{int(group, 16):X}" for group in address.exploded.split(":"))
-    return name[:1].upper() + name[1:]
-
-
 def parse_timestamp(match: re.Match[str]) -> datetime:
     """The UTC datetime of a signature timestamp matched by ``TIMESTAMP_RE``."""
     hour, minute, day, month, year = match.groups()
@@ -430,51 +411,16 @@ def _apply_archive(edit: Edit, archive: str | None, source: str | None) -> str:
 
 # --------------------------------------------------------------------------- loading
 
-class _StringLoader(yaml.SafeLoader):
-    """SafeLoader without the timestamp resolver, so ``at`` stays a string for the schema."""
-
-
-_StringLoader.yaml_implicit_resolvers = {
-    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
-}
-
-
 def _read_yaml(path: Path) -> Any:
-    try:
-        with path.open(encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=_StringLoader)
-    except FileNotFoundError:
-        raise DataError(f"{path.name}: the seed file is missing from {path.parent}.") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "somewhere"
-        raise DataError(f"{path.name}: entry at {where}, field (YAML syntax): "
-                        f"{getattr(exc, 'problem', exc)}.") from None
+    return read_yaml(path, "seed file")
 
 
 def _schema(directory: Path) -> dict[str, Any]:
-    with (directory / "seed.schema.json").open(encoding="utf-8") as handle:
-        return json.load(handle)
+    return read_schema(str(directory / "seed.schema.json"))
 
 
 def _validate(data: Any, definition: str, schema: Mapping[str, Any], file: str) -> None:
-    wrapper = {"$schema": schema["$schema"], "$defs": schema["$defs"],
-               "$ref": f"#/$defs/{definition}"}
-    validator = jsonschema.Draft202012Validator(wrapper)
-    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
-    if error is None:
-        return
-    path = list(error.absolute_path)
-    last_index = max((i for i, part in enumerate(path) if isinstance(part, int)), default=-1)
-    entry = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path[:last_index + 1])
-    entry = entry.lstrip(".") or "top level"
-    field_name = ".".join(str(p) for p in path[last_index + 1:]) or "(the entry itself)"
-    message = error.message if len(error.message) <= 160 else error.message[:157] + "..."
-    if "propertyNames" in error.schema_path:
-        # The error sits on the entry; the offending field is the instance itself.
-        field_name, message = str(error.instance), "this kind of entry has no such field"
-    raise DataError(f"{file}: entry {entry}, field '{field_name}': {message.rstrip('.')}.")
+    validate(data, schema, file, definition)
 
 
 def _parse_at(value: str) -> datetime:

@@ -169,7 +169,7 @@ def events_for_revisions(board: Board, baseline: Revision,
             log.warning("Skipping revision, board became a redirect: [[%s]] r%d",
                         board.title, rev.revid)
             continue
-        for change in diff_threads(previous, rev.text, board.preset):
+        for change in diff_threads(previous, rev.text, board.preset, board.layout):
             kind = change.kind
             archive = None
             if kind == "thread-removed":

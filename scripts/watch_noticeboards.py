@@ -62,6 +62,7 @@ class WatchBot(NoticeboardBot):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
+        self.treat_page_type = int  # the generator yields cycle numbers, not pages
         self.config = load_config(self.opt.config)
         self.store = Store(self.config.state_url)
         self.publisher = Publisher(self.config, self)

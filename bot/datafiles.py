@@ -1,0 +1,86 @@
+"""Loading data files (rules, presets, resources, corpora): YAML checked by JSON Schema.
+
+Every data file the bot reads goes through :func:`load_yaml`, so a mistake in one gets
+the same kind of message everywhere: the file, the entry and the field, in one line.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+
+import jsonschema
+import yaml
+
+from bot.errors import DataError
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+class _StringLoader(yaml.SafeLoader):
+    """SafeLoader without the timestamp resolver: dates stay strings for the schema."""
+
+
+_StringLoader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
+}
+
+
+def read_yaml(path: str | Path, what: str = "data file") -> Any:
+    """Parse one YAML file; a missing file or bad syntax is a :class:`DataError`."""
+    path = Path(path)
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.load(handle, Loader=_StringLoader)
+    except FileNotFoundError:
+        raise DataError(f"{path.name}: the {what} is missing from {path.parent}.") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "somewhere"
+        raise DataError(f"{path.name}: entry at {where}, field (YAML syntax): "
+                        f"{getattr(exc, 'problem', exc)}.") from None
+
+
+@lru_cache(maxsize=None)
+def read_schema(path: str | Path) -> dict[str, Any]:
+    """Read a JSON Schema file (cached: schemas do not change while we run)."""
+    with Path(path).open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def validate(data: Any, schema: Mapping[str, Any], file: str,
+             definition: str | None = None) -> None:
+    """Raise :class:`DataError` naming file, entry and field for the best schema error.
+
+    With *definition*, validate against ``$defs/<definition>`` of *schema*.
+    """
+    if definition is not None:
+        schema = {"$schema": schema.get("$schema"), "$defs": schema["$defs"],
+                  "$ref": f"#/$defs/{definition}"}
+    validator = jsonschema.Draft202012Validator(schema)
+    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
+    if error is None:
+        return
+    path = list(error.absolute_path)
+    # The entry is the deepest list item on the path; what lies below it is the field.
+    last_index = max((i for i, part in enumerate(path) if isinstance(part, int)), default=-1)
+    entry = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path[:last_index + 1])
+    entry = entry.lstrip(".") or "top level"
+    field_name = ".".join(str(p) for p in path[last_index + 1:]) or "(the entry itself)"
+    message = error.message if len(error.message) <= 160 else error.message[:157] + "..."
+    if "propertyNames" in error.schema_path:
+        # The error sits on the entry; the offending field is the instance itself.
+        field_name, message = str(error.instance), "this kind of entry has no such field"
+    raise DataError(f"{file}: entry {entry}, field '{field_name}': {message.rstrip('.')}.")
+
+
+def load_yaml(path: str | Path, schema_path: str | Path, definition: str | None = None,
+              what: str = "data file") -> Any:
+    """Read *path* and validate it against the JSON Schema at *schema_path*."""
+    path = Path(path)
+    data = read_yaml(path, what)
+    validate(data, read_schema(str(schema_path)), path.name, definition)
+    return data
