@@ -1,6 +1,6 @@
 """The deployment configuration: one YAML file, validated against a schema on load.
 
-Which file: the ``-config:PATH`` script option, else ``$NBH_CONFIG``, else the embedded
+Which file: the ``-deployment:PATH`` script option, else ``$NBH_CONFIG``, else the embedded
 demo configuration for the local wikis (``bot/data/config/demo.yaml``).
 
 The state store is ``state:`` in the file: a SQLAlchemy URL (a relative SQLite path is

@@ -7,12 +7,12 @@ prints what it found.  It never edits.
 
 Usage::
 
-    pwb board_status [-config:PATH]
+    pwb board_status [-deployment:PATH]
 
 Options:
 
--config:PATH   The deployment configuration (default: $NBH_CONFIG, else the demo
-               configuration for the local wikis).
+-deployment:PATH  The deployment configuration (default: $NBH_CONFIG, else the
+                  demo configuration for the local wikis).
 
 The global Pywikibot options (-simulate, -lang, -family, -user, ...) are accepted.
 """
@@ -31,7 +31,7 @@ def main(*args: str) -> int:
     config_path = None
     for arg in pywikibot.handle_args(args):
         name, value = split_option(arg)
-        if name == "config":
+        if name == "deployment":
             config_path = value
         else:
             pywikibot.bot.suggest_help(unknown_parameters=[arg])

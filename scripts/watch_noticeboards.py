@@ -9,12 +9,12 @@ public backlog page is refreshed when a board changed.
 
 Usage::
 
-    pwb watch_noticeboards [-config:PATH] [-board:NAME] [-once | -loop:SECONDS]
+    pwb watch_noticeboards [-deployment:PATH] [-board:NAME] [-once | -loop:SECONDS]
                            [-backfill:DAYS] [-json] [-simulate]
 
 Options:
 
--config:PATH      The deployment configuration (default: $NBH_CONFIG, else the demo
+-deployment:PATH   The deployment configuration (default: $NBH_CONFIG, else the demo
                   configuration for the local wikis).
 -board:NAME       Only this board (repeatable); NAME as in the configuration.
 -once             Run one cycle and stop (the default).
@@ -102,7 +102,7 @@ def main(*args: str) -> int:
     boards: list[str] = []
     for arg in pywikibot.handle_args(args):
         name, value = split_option(arg)
-        if name == "config":
+        if name == "deployment":
             options["config"] = value
         elif name == "board":
             boards.append(value)

@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import tempfile
 import sys
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
-# Pywikibot reads its configuration once, when first imported, so the test session's
-# own PYWIKIBOT_DIR (for the local wikis, never the user's) is written before any
-# test imports it.  The wikis themselves start only if a test asks for them.
-_STATE_DIR = Path(tempfile.mkdtemp(prefix="nbh-test-wikis-"))
 sys.path.insert(0, str(REPO))
-from bot.localwiki import LocalWikis  # noqa: E402
-
-_WIKIS = LocalWikis(_STATE_DIR)
-_WIKIS.write_pywikibot_dir()
-os.environ.update(_WIKIS.environment())
+from tests.harness import IN_CI, WIKIS, run_pwb  # noqa: E402,F401  (writes PYWIKIBOT_DIR)
 
 
 @pytest.fixture(scope="session")
@@ -34,7 +23,7 @@ def local_wikis():
     """
     from bot.errors import SetupError
 
-    wikis = _WIKIS
+    wikis = WIKIS
     try:
         wikis.start()
     except SetupError as exc:
@@ -52,15 +41,6 @@ def seeded_wikis(local_wikis):
 
     apply_seed(local_wikis, phase="initial")
     return local_wikis
-
-
-def run_pwb(wikis, script: str, *args: str, env: dict | None = None,
-            timeout: float = 300) -> subprocess.CompletedProcess:
-    """Run ``pwb <script> args`` against the local wikis, as a user would."""
-    full_env = dict(os.environ, **wikis.environment(), **(env or {}))
-    return subprocess.run([str(Path(sys.executable).parent / "pwb"), script, *args],
-                          cwd=REPO, env=full_env, capture_output=True, text=True,
-                          timeout=timeout, stdin=subprocess.DEVNULL)
 
 
 @pytest.fixture(scope="session")

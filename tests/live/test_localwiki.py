@@ -8,7 +8,7 @@ import time
 import pytest
 import requests
 
-from tests.conftest import run_pwb
+from tests.harness import run_pwb
 
 pytestmark = pytest.mark.live
 
@@ -55,7 +55,7 @@ def test_board_status_lists_every_board(seeded_wikis):
 def test_malformed_config_file_gives_one_clear_line(local_wikis, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("wikis:\n  localpub: {family: localpub}\n")
-    result = run_pwb(local_wikis, "board_status", f"-config:{bad}")
+    result = run_pwb(local_wikis, "board_status", f"-deployment:{bad}")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "at wikis/localpub" in result.stderr
