@@ -305,6 +305,26 @@ def _closure_re(name: str, wrap: tuple[str, ...], markers: tuple[str, ...]) -> r
                       + r")[ _]*(?=\||\}\})")
 
 
+def _unsigned_result(result: str, preset: Preset) -> str:
+    """A closing result without the closer's signature at its end."""
+    stamp = None
+    for stamp in preset.timestamp_re.finditer(result):
+        pass
+    if stamp is not None:
+        cut = stamp.start()
+        links = list(preset.user_link_re.finditer(result, max(0, cut - SIGNATURE_REACH), cut))
+        if links:
+            # The signature starts at its first link to the signer ("[[User:A]] ([[User talk:A]])").
+            signer = links[-1].group("name") or links[-1].group("contrib")
+            cut = links[-1].start()
+            for link in reversed(links[:-1]):
+                if (link.group("name") or link.group("contrib")) != signer:
+                    break
+                cut = link.start()
+        result = result[:cut]
+    return heading_text(result).rstrip(" -—–~")
+
+
 def _find_closure(masked: str, preset: Preset, own: tuple[int, int], whole: tuple[int, int],
                   signatures: list[_Signature]) -> Closure | None:
     """The thread's closure: a wrapping box in its own part, else its last marker."""
@@ -327,7 +347,8 @@ def _find_closure(masked: str, preset: Preset, own: tuple[int, int], whole: tupl
             sig = next((s for s in signatures
                         if match.start() <= s.start and s.end <= line_end), None)
             return Closure(status=str(spec.get("status", "closed")),
-                           result=heading_text(result), closer=sig.author if sig else None,
+                           result=_unsigned_result(result, preset),
+                           closer=sig.author if sig else None,
                            timestamp=sig.timestamp if sig else None, template=key,
                            start=match.start(), end=close)
         marker = (match, key, close, named)
@@ -336,7 +357,8 @@ def _find_closure(masked: str, preset: Preset, own: tuple[int, int], whole: tupl
     match, key, close, named = marker
     # The marker's own signature (``{{resolved|1=~~~~}}``) or the comment it sits in.
     sig = next((s for s in signatures if s.end > match.start()), None)
-    return Closure(status=preset.markers[key], result=heading_text(named.get("1", "")),
+    return Closure(status=preset.markers[key],
+                   result=_unsigned_result(named.get("1", ""), preset),
                    closer=sig.author if sig else None,
                    timestamp=sig.timestamp if sig else None, template=key,
                    start=match.start(), end=close)
