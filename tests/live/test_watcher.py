@@ -198,3 +198,22 @@ def test_idle_cycle_over_fifty_boards_costs_one_request(seeded_wikis, config, tm
     run_cycle(many, store, None)
     idle = run_cycle(many, store, None)
     assert idle.events == [] and idle.requests == 1
+
+
+def test_watch_script_publishes_a_neutral_escaped_backlog(seeded_wikis, config, tmp_path):
+    from tests.harness import run_pwb
+
+    env = {"NBH_STATE_URL": f"sqlite:///{tmp_path}/script.sqlite"}
+    result = run_pwb(seeded_wikis, "watch_noticeboards", "-once", env=env)
+    assert result.returncode == 0, result.stderr
+    wiki = config.wikis["localpub"]
+    site = __import__("pywikibot").Site("localpub", "localpub")
+    page = BoardFetcher(site).texts([wiki.backlog_page])[wiki.backlog_page]
+    assert "Threat left on my talk page" not in page  # names a sensitive matter: withheld
+    for secret in load_expected().never_public():
+        assert secret not in page
+    assert "Hounding by Shadow Trail" in page or "Rude user at the village pump" in page
+    assert "[[Category:" not in page and "~~~" not in page
+    # Run again: nothing changed, so no new edit.
+    again = run_pwb(seeded_wikis, "watch_noticeboards", "-once", env=env)
+    assert "0 edit(s)" in again.stderr + again.stdout
