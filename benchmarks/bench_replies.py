@@ -1,0 +1,192 @@
+"""Benchmark for bot/replies.py: per-code quality on the labelled corpus, and speed.
+
+Run: /work/main/.venv/bin/python benchmarks/bench_replies.py [--repeat N]
+
+1. Per-code precision and recall of ``check()`` on tests/data/replies/dev.yaml (rules
+   tuned on it) and heldout.yaml (not used for tuning), next to a naive keyword
+   baseline measured on the same cases; good replies (no expected codes) that got a
+   warning or error; the issue's targets on the held-out split (recall >= 0.9 and
+   precision >= 0.85 for each code with five or more examples, no warning on a good
+   reply).  Only error and warning findings count; info findings are advice.
+2. Throughput: ``check()`` against the keyword baseline over the corpus repeated
+   ``--repeat`` times, in the same run; also the one-off cost of loading the rules.
+The summary is the last line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bot import replies  # noqa: E402
+
+DATA = REPO / "tests" / "data" / "replies"
+
+# The baseline a functionary might write in ten minutes: substrings per code, and
+# "missing" checks by one keyword.  Same codes, same cases, same run.
+NAIVE_KEYWORDS = {
+    "disbelief-or-blame": ["fault", "blame", "overreact", "exaggerat", "schuld", "übertreib"],
+    "threatens-or-discourages-victim": ["you will be blocked", "further reports", "drop it",
+                                        "weitere meldungen", "gesperrt"],
+    "suggests-contacting-harasser": ["talk to him", "contact him", "his talk page",
+                                     "mit ihm", "diskussionsseite"],
+    "personal-opinion-on-guilt": ["i think", "i believe", "in my opinion", "ich glaube",
+                                  "meiner meinung"],
+    "pushes-advocacy": ["social media", "press", "go public", "soziale medien", "presse"],
+    "counselling-advice": ["therap", "breath", "meditat", "yoga", "counsel"],
+    "legal-advice": ["sue", "lawyer", "legal", "court", "anwalt", "gericht", "anzeige"],
+    "emotional-outcome": ["great news", "congratulations", "sorry", "gute nachricht",
+                          "leider"],
+    "shares-confidential-details": ["real name", "checkuser", "lives in", "@gmail",
+                                    "wohnt"],
+    "judgmental-to-subject": ["this time", "lucky", "diesmal", "glück"],
+    "promises-outcome": ["promise", "will be banned", "verspreche"],
+    "presumes-feelings": ["you feel", "you must be", "upset", "wie du dich fühlst"],
+}
+NAIVE_REQUIRED = {"no-support-resources": ("http", "reporter"),
+                  "no-emergency-route": ("emergency", "reporter")}
+
+
+def naive_check(text: str, audience: str) -> set[str]:
+    """The keyword baseline: codes whose keyword occurs, or whose keyword is missing."""
+    lower = text.lower()
+    codes = {code for code, words in NAIVE_KEYWORDS.items() if any(w in lower for w in words)}
+    codes |= {code for code, (word, who) in NAIVE_REQUIRED.items()
+              if audience == who and word not in lower}
+    if len(lower.split()) < 30:
+        codes.add("too-terse")
+    return codes
+
+
+def load(name: str) -> list[dict]:
+    return yaml.safe_load((DATA / f"{name}.yaml").read_text(encoding="utf-8"))["cases"]
+
+
+def ours(case: dict) -> set[str]:
+    findings = replies.check(case["text"], lang=case["lang"], outcome=case["outcome"],
+                             audience=case["audience"])
+    return {f.code for f in findings if f.severity in ("error", "warning")}
+
+
+def scores(cases: list[dict], predict) -> tuple[dict[str, tuple[int, float, float]], int]:
+    """Per code: (examples, precision, recall); and good replies that got any code."""
+    tp, fp, fn, support = Counter(), Counter(), Counter(), Counter()
+    good_flagged = 0
+    for case in cases:
+        expected, got = set(case["expect"]), predict(case)
+        for code in expected:
+            support[code] += 1
+        for code in got & expected:
+            tp[code] += 1
+        for code in got - expected:
+            fp[code] += 1
+        for code in expected - got:
+            fn[code] += 1
+        if not expected and got:
+            good_flagged += 1
+    table = {}
+    for code in sorted(set(support) | set(fp)):
+        precision = tp[code] / (tp[code] + fp[code]) if tp[code] + fp[code] else float("nan")
+        recall = tp[code] / (tp[code] + fn[code]) if tp[code] + fn[code] else float("nan")
+        table[code] = (support[code], precision, recall)
+    return table, good_flagged
+
+
+def micro(table_cases: list[dict], predict) -> tuple[float, float]:
+    tp = fp = fn = 0
+    for case in table_cases:
+        expected, got = set(case["expect"]), predict(case)
+        tp += len(got & expected)
+        fp += len(got - expected)
+        fn += len(expected - got)
+    return tp / (tp + fp) if tp + fp else 0.0, tp / (tp + fn) if tp + fn else 0.0
+
+
+def fmt(value: float) -> str:
+    return "  -  " if value != value else f"{value:5.2f}"
+
+
+def report(name: str, cases: list[dict]) -> dict:
+    table, good_flagged = scores(cases, ours)
+    base, base_good = scores(cases, lambda c: naive_check(c["text"], c["audience"]))
+    good = sum(1 for c in cases if not c["expect"])
+    langs = Counter(c["lang"] for c in cases)
+    per_lang = ", ".join(f"{n} {lang}" for lang, n in sorted(langs.items()))
+    print(f"\n== {name}: {len(cases)} replies ({per_lang}), {good} good")
+    print(f"{'code':34s} {'n':>3s}   ours P   R    | keywords P   R")
+    for code in sorted(set(table) | set(base)):
+        n, p, r = table.get(code, (0, float("nan"), float("nan")))
+        _, bp, br = base.get(code, (0, float("nan"), float("nan")))
+        print(f"{code:34s} {n:3d}   {fmt(p)} {fmt(r)} |       {fmt(bp)} {fmt(br)}")
+    mp, mr = micro(cases, ours)
+    bp, br = micro(cases, lambda c: naive_check(c["text"], c["audience"]))
+    print(f"{'all codes (micro)':34s}       {fmt(mp)} {fmt(mr)} |       {fmt(bp)} {fmt(br)}")
+    print(f"good replies with a warning or error: ours {good_flagged}/{good}, "
+          f"keywords {base_good}/{good}")
+    misses = [code for code, (n, p, r) in table.items()
+              if n >= 5 and not (r >= 0.9 and p >= 0.85)]
+    eligible = [code for code, (n, _, _) in table.items() if n >= 5]
+    print(f"targets (codes with >= 5 examples: R >= 0.9, P >= 0.85): "
+          f"{len(eligible) - len(misses)}/{len(eligible)} met"
+          + (f"; missed: {', '.join(misses)}" if misses else ""))
+    return {"micro": (mp, mr), "base": (bp, br), "good": (good_flagged, good),
+            "targets": (len(eligible) - len(misses), len(eligible))}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=50,
+                        help="how many times the corpus is checked for the timing")
+    args = parser.parse_args()
+    print(f"machine: {platform.machine()}, {platform.python_implementation()} "
+          f"{platform.python_version()}, {platform.system()}")
+
+    start = time.perf_counter()
+    for lang in replies.available_languages():
+        replies.rules_for(lang)
+    load_ms = (time.perf_counter() - start) * 1000
+    print(f"rules loaded and compiled for {', '.join(replies.available_languages())} "
+          f"in {load_ms:.0f} ms")
+
+    dev, heldout = load("dev"), load("heldout")
+    results = {"dev": report("dev", dev), "heldout": report("heldout", heldout)}
+
+    corpus = dev + heldout
+    size = sum(len(c["text"]) for c in corpus) * args.repeat
+    n = len(corpus) * args.repeat
+    start = time.perf_counter()
+    for _ in range(args.repeat):
+        for case in corpus:
+            replies.check(case["text"], lang=case["lang"], outcome=case["outcome"],
+                          audience=case["audience"])
+    t_ours = time.perf_counter() - start
+    start = time.perf_counter()
+    for _ in range(args.repeat):
+        for case in corpus:
+            naive_check(case["text"], case["audience"])
+    t_naive = time.perf_counter() - start
+    print(f"\nthroughput over {n} replies ({size / 1e6:.2f} MB): check() {n / t_ours:,.0f} "
+          f"replies/s ({size / t_ours / 1e6:.2f} MB/s); keyword baseline "
+          f"{n / t_naive:,.0f} replies/s; check() takes x{t_ours / t_naive:.1f} the "
+          f"baseline's time")
+
+    d, h = results["dev"], results["heldout"]
+    print(f"SUMMARY replies: dev micro P {d['micro'][0]:.2f} R {d['micro'][1]:.2f} "
+          f"(keywords {d['base'][0]:.2f}/{d['base'][1]:.2f}); heldout micro P "
+          f"{h['micro'][0]:.2f} R {h['micro'][1]:.2f} (keywords {h['base'][0]:.2f}/"
+          f"{h['base'][1]:.2f}); good replies flagged dev {d['good'][0]}/{d['good'][1]}, "
+          f"heldout {h['good'][0]}/{h['good'][1]}; check() {n / t_ours:,.0f} replies/s, "
+          f"x{t_ours / t_naive:.1f} the keyword baseline's time")
+
+
+if __name__ == "__main__":
+    main()

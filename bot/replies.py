@@ -1,0 +1,310 @@
+"""Checking replies to reporters and subjects against handbook H7.
+
+A functionary's reply should state the outcome without judging anyone, acknowledge the
+person, offer support resources and the emergency route, and leave out counselling,
+legal advice, threats, personal opinions on guilt and anything confidential.
+:func:`check` reports what in a reply goes against that, each as a :class:`Finding`
+with a stable code, a severity, one sentence saying what to change, and where.
+
+The rules are data (``bot/data/replies/<lang>.yaml``, schema beside them): phrase rules
+matched per sentence (an ``unless`` pattern in the same sentence cancels a match, e.g.
+"this is not your fault"), required rules for things a reply must contain, and a
+minimum length.  The checker suggests; the functionary decides.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from bot.datafiles import DATA_DIR, load_yaml
+from bot.errors import DataError
+
+RULES_DIR = DATA_DIR / "replies"
+SCHEMA = RULES_DIR / "replies.schema.json"
+
+OUTCOMES = ("non-actionable", "actionable", "mistaken-report", "malicious-report-subject",
+            "referred")
+# The design card's wording for the mistaken/malicious outcome, kept as an alias.
+OUTCOME_ALIASES = {"malicious-or-mistaken": "mistaken-report"}
+AUDIENCES = ("reporter", "subject")
+SEVERITIES = ("error", "warning", "info")
+
+# Same-length replacements, so spans found in the normalised text hold for the original.
+_SAME_LENGTH = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00a0": " ",
+                              "\u201c": '"', "\u201d": '"'})
+_WHITESPACE = str.maketrans({c: " " for c in "\t\n\r\f\v\u2028\u2029\u0085"})
+_WORD_RE = re.compile(r"[^\W\d_][\w'\-]*")
+_URL_OR_MAIL_RE = re.compile(r"https?://\S+|\bwww\.\S+|\S+@\S+")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing to change in a reply.
+
+    ``start``/``end`` are the character span in the checked text, or ``None`` when
+    the finding concerns the whole text (something missing, too short).
+    """
+
+    code: str
+    severity: str
+    message: str
+    start: int | None = None
+    end: int | None = None
+
+    def excerpt(self, text: str, width: int = 60) -> str:
+        """The part of *text* this finding points at (whole-text findings: empty)."""
+        if self.start is None or self.end is None:
+            return ""
+        return " ".join(text[self.start:self.end].split())[:width]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a rule applies: audiences and outcomes (``None``: all)."""
+
+    audiences: frozenset[str] | None = None
+    outcomes: frozenset[str] | None = None
+
+    def applies(self, audience: str, outcome: str | None) -> bool:
+        if self.audiences is not None and audience not in self.audiences:
+            return False
+        # A rule limited to some outcomes says nothing when the outcome is unknown.
+        return self.outcomes is None or (outcome is not None and outcome in self.outcomes)
+
+
+@dataclass(frozen=True)
+class PhraseRule:
+    code: str
+    severity: str
+    message: str
+    scope: Scope
+    match: re.Pattern[str]
+    unless: re.Pattern[str] | None
+
+
+@dataclass(frozen=True)
+class RequiredRule:
+    code: str
+    severity: str
+    message: str
+    scope: Scope
+    any: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class LengthRule:
+    code: str
+    severity: str
+    message: str
+    scope: Scope
+    min_words: int
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """The compiled rules for one language."""
+
+    language: str
+    sentence_split: re.Pattern[str]
+    ignore: re.Pattern[str] | None
+    phrases: tuple[PhraseRule, ...]
+    required: tuple[RequiredRule, ...]
+    length: tuple[LengthRule, ...]
+
+    @property
+    def codes(self) -> frozenset[str]:
+        """Every code these rules can raise."""
+        return frozenset(r.code for r in (*self.phrases, *self.required, *self.length))
+
+
+def _lower_pattern(pattern: str) -> str:
+    """Lower-case the letters of *pattern*, leaving escapes (``\\W``, ``\\S``...) alone."""
+    out, escaped = [], False
+    for char in pattern:
+        out.append(char if escaped else char.lower())
+        escaped = not escaped and char == "\\"
+    return "".join(out)
+
+
+def _lower_text(text: str) -> str:
+    """*text* in lower case, one character for one (spans must stay valid)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def _compile(patterns: Iterable[str], file: str, entry: str, field: str) -> re.Pattern[str]:
+    # Text is lower-cased once and patterns are compiled case-sensitively: about 2.5
+    # times faster than re.IGNORECASE on every pattern (benchmarks/bench_replies.py).
+    patterns = [_lower_pattern(p) for p in patterns]
+    for i, pattern in enumerate(patterns):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise DataError(f"{file}: entry {entry}, field '{field}[{i}]': not a valid "
+                            f"regular expression ({exc}).") from None
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+def _scope(raw: dict[str, Any] | None) -> Scope:
+    raw = raw or {}
+    audiences, outcomes = raw.get("audiences"), raw.get("outcomes")
+    return Scope(frozenset(audiences) if audiences else None,
+                 frozenset(outcomes) if outcomes else None)
+
+
+def load_rules(path: str | Path) -> RuleSet:
+    """Read and compile one rules file; mistakes raise :class:`DataError` naming
+    the file, the entry and the field."""
+    path = Path(path)
+    data = load_yaml(path, SCHEMA, definition="rules", what="reply rules")
+    name = path.name
+    phrases = tuple(
+        PhraseRule(r["code"], r["severity"], r["message"], _scope(r.get("scope")),
+                   _compile(r["match"], name, f"phrases[{i}]", "match"),
+                   _compile(r["unless"], name, f"phrases[{i}]", "unless")
+                   if r.get("unless") else None)
+        for i, r in enumerate(data["phrases"]))
+    required = tuple(
+        RequiredRule(r["code"], r["severity"], r["message"], _scope(r.get("scope")),
+                     _compile(r["any"], name, f"required[{i}]", "any"))
+        for i, r in enumerate(data["required"]))
+    length = tuple(LengthRule(r["code"], r["severity"], r["message"], _scope(r.get("scope")),
+                              r["min_words"]) for r in data["length"])
+    return RuleSet(
+        language=data["language"],
+        sentence_split=_compile([data["sentence_split"]], name, "top level", "sentence_split"),
+        ignore=_compile(data["ignore"], name, "top level", "ignore") if data["ignore"] else None,
+        phrases=phrases, required=required, length=length)
+
+
+def available_languages() -> tuple[str, ...]:
+    """Languages with a rules file."""
+    return tuple(sorted(p.stem for p in RULES_DIR.glob("*.yaml")))
+
+
+@lru_cache(maxsize=None)
+def rules_for(lang: str) -> RuleSet:
+    """The compiled rules for *lang* (cached)."""
+    path = RULES_DIR / f"{lang}.yaml"
+    if not re.fullmatch(r"[a-z]{2,3}(-[a-z]+)?", lang) or not path.exists():
+        raise DataError(f"{lang}.yaml: there are no reply rules for language '{lang}' in "
+                        f"{RULES_DIR} (available: {', '.join(available_languages())}).")
+    rules = load_rules(path)
+    if rules.language != lang:
+        raise DataError(f"{path.name}: entry top level, field 'language': says "
+                        f"'{rules.language}' but the file is for '{lang}'.")
+    return rules
+
+
+def resolve(outcome: str | None, audience: str | None) -> tuple[str | None, str]:
+    """Validate and normalise an outcome/audience pair (aliases, default audience).
+
+    Without an audience, a reply goes to the reporter, except for
+    ``malicious-report-subject``, which is addressed to the person reported.
+    """
+    outcome = OUTCOME_ALIASES.get(outcome, outcome) if outcome is not None else None
+    if outcome is not None and outcome not in OUTCOMES:
+        raise ValueError(f"unknown outcome {outcome!r}; use one of {', '.join(OUTCOMES)}")
+    if audience is None:
+        audience = "subject" if outcome == "malicious-report-subject" else "reporter"
+    if audience not in AUDIENCES:
+        raise ValueError(f"unknown audience {audience!r}; use one of {', '.join(AUDIENCES)}")
+    if outcome == "malicious-report-subject" and audience != "subject":
+        raise ValueError("the outcome 'malicious-report-subject' is addressed to the person "
+                         "reported (audience 'subject'); for the reporter use 'mistaken-report'")
+    return outcome, audience
+
+
+def _collapse(text: str) -> tuple[str, list[int] | None]:
+    """Collapse runs of spaces; return the text and, if it changed, an index map."""
+    if "  " not in text:
+        return text, None
+    out, index = [], []
+    previous_space = False
+    for i, char in enumerate(text):
+        if char == " " and previous_space:
+            continue
+        previous_space = char == " "
+        out.append(char)
+        index.append(i)
+    return "".join(out), index
+
+
+def _blank(match: re.Match[str]) -> str:
+    # Same length, word characters: spans stay valid and nothing nearby reads differently.
+    return "_" * (match.end() - match.start())
+
+
+def _sentences(text: str, split: re.Pattern[str]) -> Iterable[tuple[int, int]]:
+    start = 0
+    for separator in split.finditer(text):
+        if separator.start() > start:
+            yield start, separator.start()
+        start = separator.end()
+    if start < len(text):
+        yield start, len(text)
+
+
+def word_count(text: str) -> int:
+    """Words in *text*, not counting links and e-mail addresses."""
+    return len(_WORD_RE.findall(_URL_OR_MAIL_RE.sub(" ", text)))
+
+
+def check(text: str, *, lang: str = "en", outcome: str | None = None,
+          audience: str | None = None) -> list[Finding]:
+    """Findings for a reply *text* in *lang*: whole-text findings first, then by position.
+
+    *outcome* is one of :data:`OUTCOMES` (or ``None`` when unknown: outcome-specific
+    rules are skipped); *audience* is ``"reporter"`` (the person who reported, often the
+    victim) or ``"subject"`` (the person reported); see :func:`resolve` for the default.
+    """
+    outcome, audience = resolve(outcome, audience)
+    rules = rules_for(lang)
+    normal = _lower_text(text.translate(_SAME_LENGTH))
+    flat, _ = _collapse(normal.translate(_WHITESPACE))
+    findings: list[Finding] = []
+
+    for rule in rules.required:
+        if rule.scope.applies(audience, outcome) and not rule.any.search(flat):
+            findings.append(Finding(rule.code, rule.severity, rule.message))
+    for rule in rules.length:
+        if rule.scope.applies(audience, outcome) and word_count(text) < rule.min_words:
+            findings.append(Finding(rule.code, rule.severity, rule.message))
+
+    phrases = [r for r in rules.phrases if r.scope.applies(audience, outcome)]
+    blanked = rules.ignore.sub(_blank, normal) if rules.ignore else normal
+    spans: list[Finding] = []
+    for first, last in _sentences(blanked, rules.sentence_split):
+        sentence, index = _collapse(blanked[first:last].translate(_WHITESPACE))
+        seen: set[str] = set()
+        for rule in phrases:
+            if rule.code in seen:
+                continue  # one finding per code and sentence is enough to act on
+            found = rule.match.search(sentence)
+            if found is None or (rule.unless is not None and rule.unless.search(sentence)):
+                continue
+            seen.add(rule.code)
+            start, end = found.start(), found.end()
+            if index is not None:
+                start, end = index[start], index[end - 1] + 1
+            spans.append(Finding(rule.code, rule.severity, rule.message,
+                                 first + start, first + end))
+    spans.sort(key=lambda f: (f.start, f.end, f.code))
+    return findings + spans
+
+
+def worst(findings: Iterable[Finding]) -> str | None:
+    """The most serious severity among *findings* (``None`` when there are none)."""
+    severities = {f.severity for f in findings}
+    return next((s for s in SEVERITIES if s in severities), None)
+
+
+def passes(findings: Iterable[Finding]) -> bool:
+    """A reply passes when it has no error and no warning (info is advice only)."""
+    return worst(findings) in (None, "info")
