@@ -38,10 +38,11 @@ class Change:
     thread_key: str
     author: str | None = None
     timestamp: datetime | None = None
+    result: str | None = None  # thread-closed: the closing result, signature removed
 
 
 @lru_cache(maxsize=16)
-def _parse(text: str, preset: str, layout: str) -> tuple[Thread, ...]:
+def threads_of(text: str, preset: str, layout: str) -> tuple[Thread, ...]:
     # The watcher diffs r1->r2, r2->r3...: each text is parsed once, not twice.
     return tuple(parse_board(text, preset, layout))
 
@@ -91,8 +92,8 @@ def diff_threads(old_text: str, new_text: str, preset: str = "enwiki",
                  layout: str = "threads") -> list[Change]:
     """The thread-level changes from *old_text* to *new_text*, in the new page's order
     (removed threads last)."""
-    old = _parse(old_text or "", preset, layout)
-    new = _parse(new_text or "", preset, layout)
+    old = threads_of(old_text or "", preset, layout)
+    new = threads_of(new_text or "", preset, layout)
     pairs = _match(old, new)
     changes: list[Change] = []
     for j, thread in enumerate(new):
@@ -107,7 +108,8 @@ def diff_threads(old_text: str, new_text: str, preset: str = "enwiki",
                                       comment.author, comment.timestamp))
             if thread.closure is not None:
                 changes.append(Change("thread-closed", thread.heading, thread.key,
-                                      thread.closure.closer, thread.closure.timestamp))
+                                      thread.closure.closer, thread.closure.timestamp,
+                                      thread.closure.result))
             continue
         before = old[i]
         seen = Counter(_signature(c) for c in before.comments)
@@ -120,7 +122,8 @@ def diff_threads(old_text: str, new_text: str, preset: str = "enwiki",
                                   comment.author, comment.timestamp))
         if before.closure is None and thread.closure is not None:
             changes.append(Change("thread-closed", thread.heading, thread.key,
-                                  thread.closure.closer, thread.closure.timestamp))
+                                  thread.closure.closer, thread.closure.timestamp,
+                                  thread.closure.result))
         elif before.closure is not None and thread.closure is None:
             changes.append(Change("thread-reopened", thread.heading, thread.key))
     matched_old = set(pairs.values())

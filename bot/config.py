@@ -38,6 +38,16 @@ class Board:
 
 
 @dataclass(frozen=True)
+class ResourcePage:
+    """A support-resource list page: the bot edits only between its markers."""
+
+    title: str
+    lang: str = "en"
+    region: str | None = None
+    marker: str = "main"
+
+
+@dataclass(frozen=True)
 class Wiki:
     """A wiki the bot works on, as Pywikibot family and code."""
 
@@ -48,6 +58,7 @@ class Wiki:
     run_page: str | None = None
     backlog_page: str | None = None
     boards: tuple[Board, ...] = ()
+    resource_pages: tuple[ResourcePage, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,9 +83,19 @@ class Config:
     wikis: dict[str, Wiki]
     private: PrivateDestinations | None = None
     retention_days: int = 365
+    trusted_groups: tuple[str, ...] = ("sysop",)
+    resources_max_age_days: int = 365
+    resources_report_page: str | None = None
     put_throttle: float | None = None
     maxlag: int | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def masked_state_url(self) -> str:
+        """The state URL without its password, for printing."""
+        from bot.store import masked_url
+
+        return masked_url(self.state_url)
 
     @property
     def boards(self) -> tuple[Board, ...]:
@@ -178,7 +199,9 @@ def load_config(path: str | Path | None = None) -> Config:
         wikis[name] = Wiki(name=name, family=spec["family"], code=spec["code"],
                            private=spec.get("private", False),
                            run_page=spec.get("run_page"),
-                           backlog_page=spec.get("backlog_page"), boards=boards)
+                           backlog_page=spec.get("backlog_page"), boards=boards,
+                           resource_pages=tuple(ResourcePage(**p)
+                                                for p in spec.get("resource_pages", ())))
     private = None
     if "private" in raw:
         spec = raw["private"]
@@ -198,5 +221,8 @@ def load_config(path: str | Path | None = None) -> Config:
     return Config(path=config_path, state_url=_state_url(raw.get("state"), config_path),
                   wikis=wikis, private=private,
                   retention_days=raw.get("retention_days", 365),
+                  trusted_groups=tuple(raw.get("trusted_groups", ("sysop",))),
+                  resources_max_age_days=raw.get("resources", {}).get("max_age_days", 365),
+                  resources_report_page=raw.get("resources", {}).get("report_page"),
                   put_throttle=throttle.get("put_throttle"), maxlag=throttle.get("maxlag"),
                   raw=raw)

@@ -12,6 +12,7 @@ from datetime import timedelta
 from bot.backlog import render_backlog
 from bot.config import Board, Config
 from bot.events import Event
+from bot.functionaries import publish_private
 from bot.messages import summary
 from bot.publish import Publisher
 from bot.store import Store
@@ -28,6 +29,8 @@ class CycleReport:
     changed_boards: list[Board] = field(default_factory=list)
     requests: int = 0
     edits: int = 0
+    mails: int = 0
+    sites: dict = field(default_factory=dict, repr=False)
 
 
 def run_cycle(config: Config, store: Store, publisher: Publisher | None, *,
@@ -54,4 +57,47 @@ def run_cycle(config: Config, store: Store, publisher: Publisher | None, *,
                                               boards=len(texts))):
                 report.edits += 1
         report.requests += fetcher.requests
+        report.sites[wiki.name] = fetcher.site
+    if publisher is not None and config.private is not None and store.private_stale():
+        done = publish_private(config, store, publisher,
+                               url_of=lambda e: _url(report.sites, config, e),
+                               trusted=_trusted_lookup(config, report.sites))
+        report.edits += done.edits
+        report.mails += done.mails
+        store.private_done()
     return report
+
+
+def _url(sites: dict, config: Config, event: Event) -> str | None:
+    """A full link to the report's thread (private pages live on another wiki)."""
+    from urllib.parse import quote
+
+    site = sites.get(event.wiki)
+    if site is None:
+        return None
+    anchor = event.heading.replace(" ", "_")
+    path = site.articlepath.replace("$1", quote(event.board.replace(" ", "_"), safe="/:'"))
+    return f"{site.protocol()}://{site.hostname()}{path}#{quote(anchor, safe='')}"
+
+
+def _trusted_lookup(config: Config, sites: dict):
+    """Whether a closer is in a trusted group (sysop, or configured), per wiki; cached."""
+    cache: dict[tuple[str, str], bool] = {}
+
+    def trusted(wiki: str, user: str) -> bool:
+        key = (wiki, user)
+        if key not in cache:
+            site = sites.get(wiki)
+            groups: set[str] = set()
+            if site is not None:
+                from pywikibot.data import api
+
+                reply = api.Request(site=site, parameters={
+                    "action": "query", "list": "users", "ususers": user,
+                    "usprop": "groups", "formatversion": 2}).submit()
+                for entry in reply["query"]["users"]:
+                    groups |= set(entry.get("groups", []))
+            cache[key] = bool(groups & set(config.trusted_groups))
+        return cache[key]
+
+    return trusted

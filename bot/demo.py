@@ -38,15 +38,75 @@ def step(title: str) -> None:
     print(f"\n== {title}")
 
 
-def show(result: subprocess.CompletedProcess, *, quiet_stderr: bool = True) -> None:
-    """Print a script's output; its stderr only when it failed."""
-    out = result.stdout.strip()
-    if out:
-        print("\n".join("   " + line for line in out.splitlines()))
+def show(result: subprocess.CompletedProcess, *, quiet_stderr: bool = True,
+         limit: int | None = None) -> None:
+    """Print a script's output (its last *limit* lines); its stderr only when it failed."""
+    lines = result.stdout.strip().splitlines()
+    if limit is not None and len(lines) > limit:
+        print(f"   ... {len(lines) - limit} more line(s) before these ...")
+        lines = lines[-limit:]
+    if lines:
+        print("\n".join("   " + line for line in lines))
     if result.returncode != 0 or not quiet_stderr:
         print(result.stderr.strip(), file=sys.stderr)
     if result.returncode != 0:
         raise SystemExit(f"demo: the script failed with exit status {result.returncode}")
+
+
+RESOURCE_PAGES = {
+    ("public", "Project:Support resources"): (
+        "This page lists places to get help. Volunteers keep the introduction; the list "
+        "below is kept up to date by a bot from one checked source.\n\n"),
+    ("private", "Functionaries:Hilfsangebote"): (
+        "Hilfsangebote für Betroffene. Die Liste unten pflegt ein Bot.\n\n"),
+}
+
+
+def prepare_resource_pages(wikis: LocalWikis) -> None:
+    """Create the resource pages as a person would: their own text and the markers."""
+    from bot.resources import markers
+    from bot.seeding import Seeder
+
+    seeder = Seeder(wikis)
+    for (wiki, title), intro in RESOURCE_PAGES.items():
+        admin = seeder.session(wiki, "Admin", anonymous=False)
+        start, end = markers("main")
+        if not _exists(admin, title):
+            admin.call("POST", action="edit", title=title, createonly=1, token=admin.token,
+                       text=f"{intro}{start}\n{end}\n\nQuestions? Ask on the talk page.\n",
+                       summary="Resource page with markers for the bot")
+
+
+def _exists(session, title: str) -> bool:
+    pages = session.call("GET", action="query", titles=title)["query"]["pages"]
+    return not pages[0].get("missing")
+
+
+def show_private_outputs(wikis: LocalWikis) -> None:
+    """What functionaries see: the private pages and the mail the wiki sent."""
+    from bot.localwiki import mail_address
+    from bot.mailcatcher import read_mail
+    from bot.seeding import Seeder
+
+    config = load_config()
+    admin = Seeder(wikis).session("private", "Admin", anonymous=False)
+    for title in (config.private.urgent_page, config.private.triage_queue,
+                  config.private.flags_page):
+        pages = admin.call("GET", action="query", prop="revisions", rvprop="content",
+                           rvslots="main", titles=title)["query"]["pages"]
+        text = (pages[0].get("revisions") or [{}])[0].get("slots", {}).get("main", {}).get(
+            "content", "(not written yet)")
+        step(f"Private wiki: [[{title}]] (excerpt)")
+        lines = [line for line in text.splitlines()
+                 if line.startswith(("==", "* Suggested", "** ", "* Opened", "* Account"))]
+        print("\n".join("   " + line for line in lines[:16]) or "   (empty)")
+    step("Mail the private wiki sent (caught by the local SMTP catcher)")
+    mails = read_mail(wikis.mail_dir)
+    for mail in mails[-6:]:
+        print(f"   to {', '.join(mail.recipients)}: {mail.subject}")
+    if not mails:
+        print("   (none)")
+    print(f"   (recipients' addresses look like {mail_address('Admin')})")
 
 
 def main() -> int:
@@ -66,8 +126,13 @@ def main() -> int:
         step("pwb board_status")
         show(pwb(wikis, "board_status"))
 
-        step("pwb watch_noticeboards (first cycle: takes its place on each board)")
-        show(pwb(wikis, "watch_noticeboards", "-once"))
+        prepare_resource_pages(wikis)
+        step("pwb update_resources (support-resource pages from the canonical source)")
+        show(pwb(wikis, "update_resources"))
+
+        step("pwb watch_noticeboards -backfill:30 (first cycle: reads the boards' history)")
+        first = pwb(wikis, "watch_noticeboards", "-once", "-backfill:30")
+        show(first, limit=8)
 
         later = apply_seed(wikis, phase="later")
         step(f"Meanwhile, on the boards: {later} new edit(s) by reporters and admins"
@@ -75,6 +140,11 @@ def main() -> int:
 
         step("pwb watch_noticeboards (second cycle: finds what changed)")
         show(pwb(wikis, "watch_noticeboards", "-once"))
+        show_private_outputs(wikis)
+
+        step("pwb draft_reply: a reply to the reporter of a report closed without action")
+        show(pwb(wikis, "draft_reply", "-outcome:non-actionable", "-to:Quarrel Some",
+                 "-case:Disruptive editing by Ledger Keeper"))
     except NoticeboardError as exc:
         print(f"demo: {exc}", file=sys.stderr)
         return 1

@@ -91,3 +91,11 @@ def draft_reply(*, outcome: str, audience: str | None = None, lang: str = "en",
             lines.append("")
             blank = True
     return "\n".join(lines) + "\n"
+
+
+def resources_for_reply(lang: str, region: str | None = None) -> str:
+    """Support resources for a reply, from the canonical list, by language and region."""
+    from bot.resources import load_resources, render_for_reply, select
+
+    chosen = select(load_resources(), lang=lang, region=region)
+    return render_for_reply(chosen, lang)

@@ -31,6 +31,12 @@ class Event:
     comment_time: datetime | None = None
     archive: str | None = None
     uncertain: bool = False  # changes seen across a hidden revision
+    # Derived labels (bot.reports), never the report's text:
+    categories: tuple[tuple[str, float], ...] = ()  # thread-opened: triage suggestions
+    emergency: bool = False
+    targets: tuple[str, ...] = ()
+    fingerprint: str | None = None
+    outcome: str | None = None  # thread-closed: what the closing result states
 
     @property
     def key(self) -> str:
@@ -47,4 +53,5 @@ class Event:
             "thread": self.thread_key, "heading": self.heading, "author": self.author,
             "comment_time": self.comment_time.isoformat() if self.comment_time else None,
             "archive": self.archive, "uncertain": self.uncertain,
+            "outcome": self.outcome, "targets": list(self.targets),
         }

@@ -24,7 +24,7 @@ import requests
 
 from bot import privacy
 from bot.config import Config, Wiki
-from bot.errors import PrivacyError, StopRequested
+from bot.errors import PrivacyError, StopRequested, WikiError
 
 log = logging.getLogger("nbh.publish")
 
@@ -111,12 +111,20 @@ class Publisher:
                                    f"text {', '.join(problems)}")
 
     def save(self, wiki_name: str, title: str, text: str, *, summary: str,
-             private: bool = False) -> bool:
-        """Save *text* to *title* when it changed; True when an edit was made."""
+             private: bool = False, canonical_source: bool = False) -> bool:
+        """Save *text* to *title* when it changed; True when an edit was made.
+
+        ``canonical_source`` is for pages whose bot part is rendered only from the
+        validated resource source (public crisis lines carry phone numbers and words
+        like "suicide" on purpose): their text is not screened, their summary is.
+        """
         import pywikibot
 
         wiki = self.wiki(wiki_name)
-        self.check_text(wiki, text, summary, private=private)
+        if canonical_source and not private:
+            self.check_text(wiki, "", summary, private=False)
+        else:
+            self.check_text(wiki, text, summary, private=private)
         page = pywikibot.Page(self.site(wiki), title)
         old = page.get(force=True) if page.exists() else ""
         if old.rstrip() == text.rstrip():
@@ -136,3 +144,34 @@ class Publisher:
         if done:
             self.saved += 1
         return bool(done)
+
+    def read(self, wiki_name: str, title: str) -> str | None:
+        """The current text of *title* on *wiki_name* (None when the page is missing)."""
+        import pywikibot
+
+        page = pywikibot.Page(self.site(self.wiki(wiki_name)), title)
+        return page.get(force=True) if page.exists() else None
+
+    def mail(self, wiki_name: str, user: str, subject: str, text: str) -> None:
+        """Send *text* to *user* through the wiki's EmailUser (private by nature).
+
+        Only accounts listed as recipients in the configuration are ever mailed.
+        ``-simulate`` is honoured by Pywikibot's request layer like any write.
+        """
+        import pywikibot
+
+        private = self.config.private
+        allowed = set(private.emergency_recipients + private.flag_recipients) if private else set()
+        if user not in allowed:
+            raise PrivacyError(f"refusing to mail {user!r}: not a configured recipient")
+        wiki = self.wiki(wiki_name)
+        self.check_run_page(wiki, fresh=False)
+        problems = privacy.public_text_problems(subject)
+        if problems:
+            raise PrivacyError(f"refusing a mail subject that {problems[0]}")
+        target = pywikibot.User(self.site(wiki), user)
+        try:
+            target.send_email(subject, text)
+        except pywikibot.exceptions.Error as exc:
+            raise WikiError(f"could not mail {user} through {wiki_name}: {exc}") from None
+

@@ -606,6 +606,8 @@ def should_notify(flag: Flag, already_sent_keys: set[str],
 def _safe_link(title: str | None) -> str | None:
     if not title or "~~~" in title:
         return None
+    if re.fullmatch(r"https?://[^\s\[\]<>{}|'\"]+", title):
+        return title  # a full URL (a report on another wiki than the private one)
     try:
         return wikitext.link_target(title)
     except ValueError:

@@ -51,6 +51,21 @@ def split_option(arg: str) -> tuple[str, str]:
     return name.lstrip("-"), value
 
 
+def take_language(args: tuple[str, ...] | list[str]) -> tuple[str | None, list[str]]:
+    """Take ``-lang:xx`` out of *args* before Pywikibot sees it.
+
+    For scripts that write text in a language (replies, triage), ``-lang`` names that
+    language; left in, Pywikibot would take it as the site's language code instead.
+    """
+    language, rest = None, []
+    for arg in args:
+        if arg.startswith("-lang:"):
+            language = arg.split(":", 1)[1]
+        else:
+            rest.append(arg)
+    return language, rest
+
+
 def run_script(work: Callable[[], int | None]) -> int:
     """Run *work*; user-caused errors become one line on stderr and exit status 1."""
     try:

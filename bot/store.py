@@ -9,6 +9,7 @@ loses nothing on the next run.
 from __future__ import annotations
 
 import fcntl
+import json
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -56,8 +57,33 @@ events = sa.Table(
     sa.Column("archive", sa.String(255)),
     sa.Column("uncertain", sa.Boolean, nullable=False, default=False),
     sa.Column("created", sa.DateTime, nullable=False),
+    # version 2: derived labels of reports and closures (never report text)
+    sa.Column("categories", sa.Text),
+    sa.Column("emergency", sa.Boolean, nullable=False, default=False),
+    sa.Column("targets", sa.Text),
+    sa.Column("fingerprint", sa.String(1024)),
+    sa.Column("outcome", sa.String(32)),
     sa.Index("ix_nbh_events_board", "wiki", "board", "revid"),
 )
+
+outbox = sa.Table(
+    "nbh_outbox", metadata,
+    sa.Column("item_key", sa.String(64), primary_key=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("created", sa.DateTime, nullable=False),
+    sa.Column("sent", sa.DateTime),
+)
+
+flag_keys = sa.Table(
+    "nbh_flag_keys", metadata,
+    sa.Column("reporter", sa.String(255), primary_key=True),
+    sa.Column("piece_key", sa.String(64), primary_key=True),
+    sa.Column("status", sa.String(16), nullable=False),  # sent | dismissed
+    sa.Column("updated", sa.DateTime, nullable=False),
+)
+
+_V2_EVENT_COLUMNS = ("categories TEXT", "emergency BOOLEAN NOT NULL DEFAULT 0",
+                     "targets TEXT", "fingerprint VARCHAR(1024)", "outcome VARCHAR(32)")
 
 
 def _migration_1(conn: Connection) -> None:
@@ -65,13 +91,24 @@ def _migration_1(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+def _migration_2(conn: Connection) -> None:
+    # A store created by this code already has the columns (create() uses today's
+    # table); one created by version 1 gets them added.
+    have = {c["name"] for c in sa.inspect(conn).get_columns(events.name)}
+    for column in _V2_EVENT_COLUMNS:
+        if column.split()[0] not in have:
+            conn.execute(sa.text(f"ALTER TABLE {events.name} ADD COLUMN {column}"))
+    for table in (outbox, flag_keys):
+        table.create(conn, checkfirst=True)
+
+
 # Schema versions: each function moves the schema from version i to i + 1.  Append,
 # never edit, so a deployed store upgrades step by step.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_migration_1,)
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_migration_1, _migration_2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def _masked(url: str) -> str:
+def masked_url(url: str) -> str:
     """*url* without its password, for messages and logs."""
     try:
         return sa.engine.make_url(url).render_as_string(hide_password=True)
@@ -114,7 +151,7 @@ class Store:
         try:
             self.engine = engine or sa.create_engine(url, future=True, pool_pre_ping=True)
         except (sa.exc.ArgumentError, ModuleNotFoundError) as exc:
-            raise ConfigError(f"cannot use the state store {_masked(url)!r}: "
+            raise ConfigError(f"cannot use the state store {masked_url(url)!r}: "
                               f"{exc}") from None
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
@@ -135,7 +172,7 @@ class Store:
             meta.create(conn, checkfirst=True)
         current = self.schema_version()
         if current > SCHEMA_VERSION:
-            raise ConfigError(f"the state store {_masked(self.url)!r} has schema version {current}, "
+            raise ConfigError(f"the state store {masked_url(self.url)!r} has schema version {current}, "
                               f"newer than this code ({SCHEMA_VERSION}); upgrade the bot")
         for version in range(current, SCHEMA_VERSION):
             with self.engine.begin() as conn:
@@ -220,8 +257,14 @@ class Store:
                     rev_user=event.user, thread_key=event.thread_key[:255],
                     heading=event.heading[:255], author=event.author,
                     comment_time=_naive(event.comment_time), archive=event.archive,
-                    uncertain=event.uncertain, created=now))
+                    uncertain=event.uncertain, created=now,
+                    categories=json.dumps(event.categories) if event.categories else None,
+                    emergency=event.emergency,
+                    targets=json.dumps(event.targets) if event.targets else None,
+                    fingerprint=event.fingerprint, outcome=event.outcome))
                 new.append(event)
+            if new:
+                self._set_meta(conn, "private_stale", "1")
             values = dict(last_revid=revid, last_time=_naive(rev_time), updated=now)
             changed = conn.execute(board_state.update().where(
                 board_state.c.wiki == wiki, board_state.c.board == board).values(**values))
@@ -242,7 +285,75 @@ class Store:
                       rev_time=_utc(r.rev_time), user=r.rev_user, thread_key=r.thread_key,
                       heading=r.heading, author=r.author,
                       comment_time=_utc(r.comment_time), archive=r.archive,
-                      uncertain=bool(r.uncertain)) for r in rows]
+                      uncertain=bool(r.uncertain),
+                      categories=tuple(tuple(c) for c in json.loads(r.categories or "[]")),
+                      emergency=bool(r.emergency),
+                      targets=tuple(json.loads(r.targets or "[]")),
+                      fingerprint=r.fingerprint, outcome=r.outcome) for r in rows]
+
+    # -- private outputs: rendered again whenever new events were stored -------------
+    @staticmethod
+    def _set_meta(conn: Connection, name: str, value: str) -> None:
+        done = conn.execute(meta.update().where(meta.c.name == name).values(value=value))
+        if done.rowcount == 0:
+            conn.execute(meta.insert().values(name=name, value=value))
+
+    def private_stale(self) -> bool:
+        """Whether events arrived since the private pages were last brought up to date."""
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(meta.c.value).where(meta.c.name == "private_stale")).first()
+        return bool(row and row[0] == "1")
+
+    def private_done(self) -> None:
+        with self.engine.begin() as conn:
+            self._set_meta(conn, "private_stale", "0")
+
+    # -- outbox: mail and other one-off deliveries --------------------------------------
+    def claim(self, item_key: str, kind: str) -> bool:
+        """Record the intent to deliver *item_key*; False if it was delivered before.
+
+        A claimed but undelivered item (the run died between claim and
+        :meth:`mark_sent`) is claimable again: deliveries are at least once, which for
+        emergency mail is the right side to err on.
+        """
+        now = _naive(datetime.now(timezone.utc))
+        with self.engine.begin() as conn:
+            row = conn.execute(sa.select(outbox.c.sent).where(
+                outbox.c.item_key == item_key)).first()
+            if row is None:
+                conn.execute(outbox.insert().values(item_key=item_key, kind=kind, created=now))
+                return True
+            return row.sent is None
+
+    def mark_sent(self, item_key: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(outbox.update().where(outbox.c.item_key == item_key).values(
+                sent=_naive(datetime.now(timezone.utc))))
+
+    def sent_items(self, kind: str) -> set[str]:
+        with self.engine.connect() as conn:
+            return {r.item_key for r in conn.execute(sa.select(outbox.c.item_key).where(
+                outbox.c.kind == kind, outbox.c.sent.is_not(None)))}
+
+    # -- flags: which evidence was sent or dismissed ------------------------------------
+    def flag_keys(self) -> tuple[set[str], set[tuple[str, str]]]:
+        """(keys already sent, (reporter, key) pairs dismissed)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(flag_keys)).all()
+        sent = {r.piece_key for r in rows if r.status == "sent"}
+        dismissed = {(r.reporter, r.piece_key) for r in rows if r.status == "dismissed"}
+        return sent, dismissed
+
+    def add_flag_keys(self, reporter: str, keys: Iterable[str], status: str) -> None:
+        now = _naive(datetime.now(timezone.utc))
+        with self.engine.begin() as conn:
+            for key in keys:
+                done = conn.execute(flag_keys.update().where(
+                    flag_keys.c.reporter == reporter[:255], flag_keys.c.piece_key == key
+                ).values(status=status, updated=now))
+                if done.rowcount == 0:
+                    conn.execute(flag_keys.insert().values(
+                        reporter=reporter[:255], piece_key=key, status=status, updated=now))
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

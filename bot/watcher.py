@@ -22,9 +22,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from bot.changes import Change, diff_threads
+from bot.changes import Change, diff_threads, threads_of
 from bot.config import Board, Wiki
 from bot.events import Event
+from bot.reports import analyse_report, closure_outcome
 from bot.store import Store
 
 __all__ = ["Change", "diff_threads", "Revision", "BoardFetcher", "watch_wiki",
@@ -150,6 +151,17 @@ def _archive_target(summary: str | None) -> str | None:
     return None
 
 
+def _report_labels(board: Board, rev: Revision, change: Change) -> dict:
+    """Triage labels, targets and fingerprint of a report, from the revision opening it."""
+    thread = next((t for t in threads_of(rev.text, board.preset, board.layout)
+                   if t.key == change.thread_key), None)
+    if thread is None:
+        return {}
+    facts = analyse_report(rev.text, thread, preset=board.preset, reporter=rev.user)
+    return {"categories": facts.categories, "emergency": facts.emergency,
+            "targets": facts.targets, "fingerprint": facts.fingerprint}
+
+
 def events_for_revisions(board: Board, baseline: Revision,
                          revisions: list[Revision]) -> list[Event]:
     """Events for *revisions*, each diffed against the last visible text before it.
@@ -172,14 +184,20 @@ def events_for_revisions(board: Board, baseline: Revision,
         for change in diff_threads(previous, rev.text, board.preset, board.layout):
             kind = change.kind
             archive = None
+            derived: dict = {}
             if kind == "thread-removed":
                 archive = _archive_target(rev.comment)
                 kind = "thread-archived" if archive else kind
+            elif kind == "thread-opened":
+                derived = _report_labels(board, rev, change)
+            elif kind == "thread-closed":
+                derived = {"outcome": closure_outcome(change.result, preset=board.preset)}
             found.append(Event(
                 wiki=board.wiki, board=board.title, kind=kind, revid=rev.revid,
                 rev_time=rev.timestamp, user=rev.user, thread_key=change.thread_key,
                 heading=change.heading, author=change.author,
-                comment_time=change.timestamp, archive=archive, uncertain=uncertain))
+                comment_time=change.timestamp, archive=archive, uncertain=uncertain,
+                **derived))
         previous = rev.text
         uncertain = False
     return found

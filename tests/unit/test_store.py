@@ -109,3 +109,33 @@ def test_job_lock_excludes_a_second_process(store_url, tmp_path):
             with Store(store_url).job_lock("watch"):
                 pass
     assert holder.wait(timeout=20) == 0
+
+
+def test_version_one_store_is_upgraded_in_place(tmp_path):
+    import sqlalchemy as sa
+
+    from bot.store import SCHEMA_VERSION, Store
+
+    url = f"sqlite:///{tmp_path}/old.sqlite"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE nbh_meta (name VARCHAR(64) PRIMARY KEY, value VARCHAR(255) NOT NULL)"))
+        conn.execute(sa.text("INSERT INTO nbh_meta VALUES ('schema_version', '1')"))
+        conn.execute(sa.text(
+            "CREATE TABLE nbh_events (id INTEGER PRIMARY KEY, event_key VARCHAR(40) NOT NULL UNIQUE, "
+            "wiki VARCHAR(64) NOT NULL, board VARCHAR(255) NOT NULL, kind VARCHAR(32) NOT NULL, "
+            "revid BIGINT NOT NULL, rev_time DATETIME NOT NULL, rev_user VARCHAR(255), "
+            "thread_key VARCHAR(255) NOT NULL, heading VARCHAR(255) NOT NULL, author VARCHAR(255), "
+            "comment_time DATETIME, archive VARCHAR(255), uncertain BOOLEAN NOT NULL, "
+            "created DATETIME NOT NULL)"))
+        conn.execute(sa.text(
+            "INSERT INTO nbh_events (event_key, wiki, board, kind, revid, rev_time, thread_key, "
+            "heading, uncertain, created) VALUES ('k', 'w', 'b', 'thread-opened', 1, "
+            "'2024-01-01 00:00:00', 't', 'h', 0, '2024-01-01 00:00:00')"))
+    store = Store(url)
+    assert store.schema_version() == SCHEMA_VERSION
+    old = store.events()
+    assert len(old) == 1 and old[0].categories == () and old[0].outcome is None
+    assert store.claim("mail-1", "emergency") and not store.sent_items("emergency")
+    store.mark_sent("mail-1")
+    assert not store.claim("mail-1", "emergency") and store.sent_items("emergency") == {"mail-1"}

@@ -1,0 +1,197 @@
+"""What the bot tells functionaries, privately: the triage queue, the urgent list,
+notes on repeat reporters, and emergency mail.
+
+Every page here is rendered afresh from the store and saved only when it changed, so
+a run that died half-way is repaired by the next one.  Mail goes through the store's
+outbox (claim, send, mark): at least once, never silently lost.  Nothing here may be
+written to a public page; :class:`bot.publish.Publisher` refuses that, and
+:func:`publish_private` only ever asks for private writes.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from bot.config import Config
+from bot.events import Event
+from bot.messages import summary
+from bot.rendering import render
+from bot.reporters import (ReportRecord, find_repeat_reporters, render_flag,
+                           reporter_id, should_notify)
+from bot.store import Store
+from bot.categories import category_route
+
+log = logging.getLogger("nbh.functionaries")
+
+CLOSING = ("thread-closed",)
+ENDING = ("thread-archived", "thread-removed")
+
+
+@dataclass
+class ReportRow:
+    """One report as functionaries see it on the private queue."""
+
+    opened: Event
+    closed: Event | None = None
+    ended: Event | None = None
+    url: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.opened.wiki}|{self.opened.board}|{self.opened.thread_key}"
+
+    @property
+    def open(self) -> bool:
+        return self.closed is None and self.ended is None
+
+    @property
+    def suggestions(self) -> list[dict]:
+        return [{"category": c, "score": s, "route": category_route(c)}
+                for c, s in self.opened.categories if s >= 0.5]
+
+
+def report_rows(events: Iterable[Event], *, since: datetime | None = None) -> list[ReportRow]:
+    """Reports (thread-opened events) joined with how they ended, oldest first."""
+    rows: dict[tuple[str, str, str], ReportRow] = {}
+    for event in events:
+        key = (event.wiki, event.board, event.thread_key)
+        if event.kind == "thread-opened":
+            if since is None or event.rev_time >= since:
+                rows.setdefault(key, ReportRow(event))
+        elif key in rows:
+            row = rows[key]
+            if event.kind in CLOSING:
+                row.closed = event
+            elif event.kind == "thread-reopened":
+                row.closed = None
+            elif event.kind in ENDING:
+                row.ended = event
+    return list(rows.values())
+
+
+def report_records(rows: Iterable[ReportRow], trusted: Callable[[str, str], bool]) -> list[ReportRecord]:
+    """Reporter-history records for :func:`bot.reporters.find_repeat_reporters`."""
+    records = []
+    for row in rows:
+        event = row.opened
+        if not event.user or event.uncertain:
+            continue  # a hidden or uncertain author is nobody's history
+        closed = row.closed
+        records.append(ReportRecord(
+            wiki=event.wiki, board=event.board, thread_key=event.thread_key,
+            reporter=event.user, targets=event.targets, opened=event.rev_time,
+            closed=closed.rev_time if closed else None,
+            outcome=closed.outcome if closed else None,
+            complaint_hash=event.fingerprint,
+            closer=closed.user if closed else None,
+            closer_trusted=bool(closed and closed.user and trusted(event.wiki, closed.user)),
+            link=row.url))
+    return records
+
+
+_DECISION_RE = re.compile(
+    r"\{\{\s*Noticeboard helper flag\s*\|\s*reporter\s*=([^|{}]*)\|\s*evidence\s*=\s*([\w-]+)\s*"
+    r"\|\s*status\s*=\s*(\w+)\s*\}\}")
+
+
+def read_decisions(text: str | None) -> list[tuple[str, str, str]]:
+    """(reporter, evidence key, status) of every flag line a functionary set."""
+    found = []
+    for match in _DECISION_RE.finditer(text or ""):
+        status = match.group(3).lower()
+        if status in ("dismissed", "confirmed"):
+            found.append((html.unescape(match.group(1)).strip(), match.group(2), status))
+    return found
+
+
+@dataclass
+class PrivateReport:
+    """What :func:`publish_private` did."""
+
+    edits: int = 0
+    mails: int = 0
+    flags: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def publish_private(config: Config, store: Store, publisher, *,
+                    url_of: Callable[[Event], str | None],
+                    trusted: Callable[[str, str], bool],
+                    now: datetime | None = None) -> PrivateReport:
+    """Refresh the private pages from the store and send what is due."""
+    done = PrivateReport()
+    private = config.private
+    if private is None:
+        return done
+    now = now or datetime.now(timezone.utc)
+    events = store.events()
+    since = now - timedelta(days=config.retention_days)
+    rows = report_rows(events, since=since)
+    for row in rows:
+        row.url = url_of(row.opened)
+
+    wiki = private.wiki
+    if private.triage_queue:
+        page = render("private/queue.wikitext.j2", rows=[r for r in rows if r.open],
+                      closed=[r for r in rows if not r.open][-50:])
+        done.edits += publisher.save(wiki, private.triage_queue, page,
+                                     summary=summary("queue-summary"), private=True)
+    urgent = [r for r in rows if r.opened.emergency]
+    if private.urgent_page:
+        page = render("private/urgent.wikitext.j2", rows=urgent)
+        done.edits += publisher.save(wiki, private.urgent_page, page,
+                                     summary=summary("urgent-summary"), private=True)
+    for row in urgent:
+        if not row.open or not private.emergency_recipients:
+            continue
+        item = f"emergency:{row.opened.key}"
+        if not store.claim(item, "emergency-mail"):
+            continue
+        text = render("mail/emergency.txt.j2", row=row)
+        for user in private.emergency_recipients:
+            publisher.mail(wiki, user, "Noticeboard helper: a report may need the "
+                           "emergency path", text)
+            done.mails += 1
+        store.mark_sent(item)
+
+    records = report_records(rows, trusted)
+    flags = find_repeat_reporters(records, now=now)
+    confirmed: set[str] = set()
+    if private.flags_page:
+        # A functionary's decision on the page is read back before the page is redrawn.
+        for reporter, key, status in read_decisions(publisher.read(wiki, private.flags_page)):
+            for flag in flags:
+                if flag.evidence_key == key and reporter_id(flag.reporter) == reporter_id(reporter):
+                    store.add_flag_keys(flag.reporter, flag.notification_keys,
+                                        "dismissed" if status == "dismissed" else "sent")
+                    if status == "confirmed":
+                        confirmed.add(key)
+    sent, dismissed = store.flag_keys()
+    quiet = {(reporter_id(r), k) for r, k in dismissed}
+    if private.flags_page:
+        sections = []
+        for flag in flags:
+            if (reporter_id(flag.reporter), flag.evidence_key) in quiet:
+                continue  # dismissed, and nothing new since
+            text = render_flag(flag, known_keys=sent | {k for _, k in dismissed})
+            if flag.evidence_key in confirmed:
+                text = text.replace("|status=open}}", "|status=confirmed}}", 1)
+            sections.append(text)
+        page = render("private/flags.wikitext.j2", sections=sections)
+        done.edits += publisher.save(wiki, private.flags_page, page,
+                                     summary=summary("flags-summary"), private=True)
+    for flag in flags:
+        if not should_notify(flag, sent, dismissed):
+            continue
+        done.flags += 1
+        for user in private.flag_recipients:
+            publisher.mail(wiki, user, "Noticeboard helper: a reporter's history to look at",
+                           render("mail/flag.txt.j2", flag=flag, page=private.flags_page))
+            done.mails += 1
+        store.add_flag_keys(flag.reporter, flag.notification_keys, "sent")
+    return done

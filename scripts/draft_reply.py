@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Draft a reply to a reporter or to the subject of a report, and check it.
+
+Prints a draft for the chosen outcome, with support resources from the canonical
+list (by language and region) and the emergency route, then the checker's verdict on
+it.  It sends nothing.  With -post the draft is saved to the drafts page on the
+private wiki, for a functionary to adapt and send.
+
+Usage::
+
+    pwb draft_reply -outcome:OUTCOME [-to:USER] [-lang:xx] [-region:CC] [-case:ID] [-post]
+
+Options:
+
+-outcome:OUTCOME  non-actionable, actionable, mistaken-report,
+                  malicious-report-subject (to the person wrongly reported) or
+                  referred (passed to Trust & Safety).
+-to:USER          The person the reply is for (their name in the greeting).
+-audience:WHO     reporter (default) or subject.
+-lang:xx          Language of the draft (default en; de is also available).
+-region:CC        Country code for regional resources (e.g. US, GB, DE).
+-case:ID          A case or thread reference to mention.
+-post             Save the draft to the private drafts page (never a public page).
+-deployment:PATH  The deployment configuration (for -post).
+"""
+
+from __future__ import annotations
+
+import pywikibot
+
+from bot.scripting import run_script, split_option, take_language
+
+
+def main(*args: str) -> int:
+    """Parse options, print the draft and its check."""
+    language, rest = take_language(args)
+    options: dict[str, str] = {}
+    for arg in pywikibot.handle_args(rest):
+        name, value = split_option(arg)
+        if name in ("outcome", "to", "audience", "region", "case", "deployment"):
+            options[name] = value
+        elif name == "post":
+            options["post"] = "1"
+        else:
+            pywikibot.bot.suggest_help(unknown_parameters=[arg])
+            return 2
+    if "outcome" not in options:
+        pywikibot.bot.suggest_help(missing_parameters=["-outcome"])
+        return 2
+
+    def work() -> int:
+        from bot.drafts import draft_reply, resources_for_reply
+        from bot.replies import check
+
+        lang = language or "en"
+        outcome = options["outcome"]
+        audience = options.get("audience")
+        details = {"case": options["case"]} if "case" in options else None
+        to = options.get("to")
+        text = draft_reply(
+            outcome=outcome, audience=audience, lang=lang,
+            reporter=to if audience in (None, "reporter") else None,
+            subject=to if audience == "subject" else None,
+            resources=resources_for_reply(lang, options.get("region")), details=details)
+        pywikibot.stdout(text)
+        findings = check(text, lang=lang, outcome=outcome, audience=audience)
+        for f in findings:
+            pywikibot.stdout(f"[{f.severity}] {f.code}: {f.message}")
+        pywikibot.stdout("check: " + ("passes" if not any(
+            f.severity in ("error", "warning") for f in findings) else "needs changes"))
+        if "post" in options:
+            from bot.config import load_config
+            from bot.errors import ConfigError
+            from bot.messages import summary
+            from bot.publish import Publisher
+            from bot.scripting import NoticeboardBot
+
+            config = load_config(options.get("deployment"))
+            if not config.private or not config.private.drafts_page:
+                raise ConfigError(f"{config.path}: private.drafts_page is not configured")
+            publisher = Publisher(config, NoticeboardBot(always=True))
+            page = publisher.read(config.private.wiki, config.private.drafts_page) or ""
+            heading = f"== Draft: {outcome}" + (f" ({options['case']})" if "case" in options else "")
+            publisher.save(config.private.wiki, config.private.drafts_page,
+                           page.rstrip() + f"\n\n{heading} ==\n{text}\n",
+                           summary=summary("drafts-summary"), private=True)
+        return 0
+
+    return run_script(work)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
