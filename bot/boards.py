@@ -64,6 +64,7 @@ class Preset:
     month_numbers: Mapping[str, int]
     zones: Mapping[str, timezone]
     timestamp_re: re.Pattern[str]
+    zone_re: re.Pattern[str]  # the zone names alone: a cheap first pass over a page
     user_link_re: re.Pattern[str]
     unsigned: Mapping[str, Mapping[str, int | str]]
     wrap: Mapping[str, Mapping[str, object]]
@@ -92,7 +93,7 @@ def _compile(raw: Mapping) -> Preset:
         "year": r"(?P<year>\d{4})",
         "zone": "(?P<zone>" + "|".join(re.escape(z) for z in zones) + ")",
     }
-    pattern = ""
+    pattern = r"(?<!\d)"  # "112:34" is not a time
     for literal, name in re.findall(r"([^{]*)(?:\{(\w+)\})?", ts["format"]):
         # A space in the format also matches a non-breaking space or several spaces.
         pattern += re.escape(literal).replace(r"\ ", r"[ \u00a0]+")
@@ -124,6 +125,7 @@ def _compile(raw: Mapping) -> Preset:
         month_numbers=months,
         zones=zones,
         timestamp_re=re.compile(pattern),
+        zone_re=re.compile("|".join(re.escape(z) for z in sorted(zones, key=len, reverse=True))),
         user_link_re=re.compile(user_link),
         unsigned={template_key(k): v for k, v in raw.get("unsigned", {}).items()},
         wrap={template_key(k): v for k, v in closures.get("wrap", {}).items()},
