@@ -64,7 +64,8 @@ def run_cycle(config: Config, store: Store, publisher: Publisher | None, *,
                                trusted=_trusted_lookup(config, report.sites))
         report.edits += done.edits
         report.mails += done.mails
-        store.private_done()
+        if not publisher.simulating:
+            store.private_done()
     return report
 
 

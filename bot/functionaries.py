@@ -157,7 +157,8 @@ def publish_private(config: Config, store: Store, publisher, *,
             publisher.mail(wiki, user, "Noticeboard helper: a report may need the "
                            "emergency path", text)
             done.mails += 1
-        store.mark_sent(item)
+        if not publisher.simulating:
+            store.mark_sent(item)
 
     records = report_records(rows, trusted)
     flags = find_repeat_reporters(records, now=now)
@@ -193,5 +194,6 @@ def publish_private(config: Config, store: Store, publisher, *,
             publisher.mail(wiki, user, "Noticeboard helper: a reporter's history to look at",
                            render("mail/flag.txt.j2", flag=flag, page=private.flags_page))
             done.mails += 1
-        store.add_flag_keys(flag.reporter, flag.notification_keys, "sent")
+        if not publisher.simulating:
+            store.add_flag_keys(flag.reporter, flag.notification_keys, "sent")
     return done

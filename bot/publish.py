@@ -61,6 +61,13 @@ class Publisher:
     _run_ok: dict[str, bool] = field(default_factory=dict)
     saved: int = 0
 
+    @property
+    def simulating(self) -> bool:
+        """``-simulate``: nothing is written, so nothing may be recorded as delivered."""
+        import pywikibot
+
+        return bool(pywikibot.config.simulate)
+
     def site(self, wiki: Wiki):
         import pywikibot
 

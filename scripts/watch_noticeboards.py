@@ -10,15 +10,20 @@ public backlog page is refreshed when a board changed.
 Usage::
 
     pwb watch_noticeboards [-deployment:PATH] [-board:NAME] [-once | -loop:SECONDS]
-                           [-backfill:DAYS] [-json] [-simulate]
+                           [-follow [-stream:URL]] [-backfill:DAYS] [-json] [-simulate]
 
 Options:
 
--deployment:PATH   The deployment configuration (default: $NBH_CONFIG, else the demo
+-deployment:PATH  The deployment configuration (default: $NBH_CONFIG, else the demo
                   configuration for the local wikis).
 -board:NAME       Only this board (repeatable); NAME as in the configuration.
 -once             Run one cycle and stop (the default).
 -loop:SECONDS     Run a cycle every SECONDS until interrupted.
+-follow           React to board edits within seconds through the wikis' event
+                  stream (EventStreams recent changes); when the stream is down, poll
+                  every -loop seconds (default 60), and poll for safety every ten
+                  intervals even while it is up (events can be lost).
+-stream:URL       The event stream to follow (default: Wikimedia's EventStreams).
 -backfill:DAYS    On a board seen for the first time, replay the last DAYS of
                   history instead of starting at its current revision.
 -json             Print one JSON object per event, for piping.
@@ -58,7 +63,7 @@ class WatchBot(NoticeboardBot):
     """Runs watch cycles; each item of its generator is one cycle."""
 
     update_options = {"always": True, "loop": 0, "json": False, "backfill": 0,
-                      "config": None, "board": None}
+                      "config": None, "board": None, "follow": False, "stream": None}
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -73,12 +78,22 @@ class WatchBot(NoticeboardBot):
         while True:
             cycle += 1
             yield cycle
-            if not self.opt.loop:
+            if not self.opt.loop or self.opt.follow:
                 return
             time.sleep(self.opt.loop)
 
     def treat(self, cycle: int) -> None:
         backfill = timedelta(days=self.opt.backfill) if self.opt.backfill else None
+        if self.opt.follow:
+            from bot.follow import WIKIMEDIA_STREAM_URL, follow
+
+            # follow() takes the job lock for each cycle it runs.
+            follow(self.config, self.store, self.publisher,
+                   stream_url=self.opt.stream or WIKIMEDIA_STREAM_URL,
+                   poll_interval=self.opt.loop or 60, board_names=self.opt.board,
+                   backfill=backfill,
+                   on_report=lambda report, trigger: self.show(report, trigger.reason))
+            return
         try:
             # A scheduled run and a manual one must not process the same revisions.
             with self.store.job_lock("watch", wait=60 if self.opt.loop else 0):
@@ -87,13 +102,18 @@ class WatchBot(NoticeboardBot):
         except AlreadyRunning as exc:
             pywikibot.warning(f"cycle {cycle} skipped: {exc}")
             return
+        self.show(report, f"cycle {cycle}")
+
+    def show(self, report, label: str) -> None:
+        """Print a cycle's events (and, unless -json, a one-line summary)."""
         for event in report.events:
             pywikibot.stdout(json.dumps(event.as_dict(), ensure_ascii=False)
                              if self.opt.json else describe(event))
         if not self.opt.json:
-            pywikibot.info(f"cycle {cycle}: {len(report.events)} new event(s), "
+            pywikibot.info(f"{label}: {len(report.events)} new event(s), "
                            f"{len(report.changed_boards)} changed board(s), "
-                           f"{report.requests} read request(s), {report.edits} edit(s)")
+                           f"{report.requests} read request(s), {report.edits} edit(s), "
+                           f"{report.mails} mail(s)")
 
 
 def main(*args: str) -> int:
@@ -112,6 +132,11 @@ def main(*args: str) -> int:
             options["loop"] = float(value or 60)
         elif name == "backfill":
             options["backfill"] = float(value or 7)
+        elif name == "follow":
+            options["follow"] = True
+            options.setdefault("loop", 60)
+        elif name == "stream":
+            options["stream"] = value
         elif name == "json":
             options["json"] = True
         elif name == "always":

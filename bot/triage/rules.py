@@ -1,0 +1,207 @@
+"""Triage rules per language: load ``bot/data/triage/<lang>.yaml``, validate, compile.
+
+The rules are data (lexicons with weights, quotation and negation handling, link and
+personal-information signals); this module turns one file into compiled patterns once
+and caches the result.  Every mistake in a rules file becomes a :class:`DataError` that
+names the file, the entry and the field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from bot.categories import categories
+from bot.datafiles import DATA_DIR, load_yaml
+from bot.errors import DataError
+from bot.triage.gates import PatternSet, WordStarts, word_gate
+
+RULES_DIR = DATA_DIR / "triage"
+SCHEMA = RULES_DIR / "triage.schema.json"
+_LANGUAGE_RE = re.compile(r"[a-z]{2,3}(?:-[a-z]+)?")
+_GLOBAL_FLAGS_RE = re.compile(r"^\(\?([aiLmsux]+)\)")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One weighted pattern of a category's lexicon."""
+
+    category: str
+    pattern: re.Pattern[str]
+    weight: float
+    says: str
+    where: str = "any"          # any | quoted | own
+    quote: bool = True          # may the evidence show the matched words?
+    descriptive: bool = False   # names the conduct ("threatened") rather than being it
+    gate: frozenset[str] | None = None  # a match starts with one of these words (speed)
+
+
+@dataclass(frozen=True)
+class Signal:
+    """A structural signal (links, personal information) that feeds one category."""
+
+    category: str
+    weight: float
+    says: str
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """Weaken a category when one of *categories* reaches *at* (content vs conduct)."""
+
+    categories: tuple[str, ...]
+    at: float
+    factor: float
+
+
+@dataclass(frozen=True)
+class TriageRules:
+    """The compiled rules of one language file."""
+
+    language: str
+    file: str
+    strip: tuple[re.Pattern[str], ...]
+    quotes: tuple[re.Pattern[str], ...]
+    clause_break: re.Pattern[str]
+    negation_cue: re.Pattern[str]
+    negation_exempt: re.Pattern[str]
+    negation_window: int
+    sarcasm: tuple[re.Pattern[str], ...]
+    evidence_links: tuple[re.Pattern[str], ...]
+    external_link: re.Pattern[str]
+    sites: Mapping[str, frozenset[str]]          # kind -> domains
+    file_link: re.Pattern[str]
+    phone_regions: tuple[str, ...]
+    email: re.Pattern[str]
+    street: tuple[re.Pattern[str], ...]
+    conduct_categories: tuple[str, ...]
+    conduct_at: float
+    conduct_cues: tuple[re.Pattern[str], ...]
+    boards_without_diffs: frozenset[str]
+    signals: Mapping[str, Signal]
+    terms: tuple[Term, ...]
+    negated_factor: Mapping[str, float]
+    suppressed_by: Mapping[str, Suppression]
+    routes: Mapping[str, str]
+    word_starts: WordStarts
+    # The same lists, combined or indexed once so a report is scanned fewer times.
+    blank_re: re.Pattern[str]          # strip + evidence links + external links
+    quotes_re: re.Pattern[str]
+    evidence_re: re.Pattern[str]
+    sarcasm_set: PatternSet
+    cues_set: PatternSet
+    street_set: PatternSet
+
+
+def _compile(pattern: str, file: str, entry: str, field: str = "pattern") -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise DataError(f"{file}: entry {entry}, field '{field}': not a valid regular "
+                        f"expression ({exc}).") from None
+
+
+def _compile_all(patterns: list[str], file: str, entry: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(_compile(p, file, f"{entry}[{i}]", "(the entry itself)")
+                 for i, p in enumerate(patterns))
+
+
+def _combine(patterns: Iterable[re.Pattern[str]]) -> re.Pattern[str]:
+    """One alternation of already validated patterns (global flags made local)."""
+    parts = []
+    for pattern in patterns:
+        text = pattern.pattern
+        flags = _GLOBAL_FLAGS_RE.match(text)
+        if flags:
+            text = f"(?{flags.group(1)}:{text[flags.end():]})"
+        parts.append(f"(?:{text})")
+    return re.compile("|".join(parts) or "(?!)", re.IGNORECASE)
+
+
+def rules_path(lang: str, directory: str | Path | None = None) -> Path:
+    """Where the rules for *lang* live (``<directory>/<lang>.yaml``)."""
+    if not isinstance(lang, str) or not _LANGUAGE_RE.fullmatch(lang):
+        raise DataError(f"triage rules: {lang!r} is not a language code (like 'en' or 'de').")
+    return Path(directory or RULES_DIR) / f"{lang}.yaml"
+
+
+@lru_cache(maxsize=None)
+def load_rules(lang: str = "en", directory: str | Path | None = None) -> TriageRules:
+    """The compiled triage rules for *lang*, read once and cached.
+
+    *directory* reads ``<lang>.yaml`` from another folder (tests, a deployment's own
+    rules); the schema is always ours.
+    """
+    return _load(str(rules_path(lang, directory).resolve()))
+
+
+def clear_cache() -> None:
+    """Forget loaded rules (after editing a rules file in a running process)."""
+    load_rules.cache_clear()
+    _load.cache_clear()
+
+
+@lru_cache(maxsize=None)
+def _load(path_text: str) -> TriageRules:
+    path = Path(path_text)
+    data = load_yaml(path, SCHEMA, what="triage rules file")
+    name = path.name
+    known = categories()
+    for category in data["categories"]:
+        if category not in known:  # the schema knows the ids too; this catches drift
+            raise DataError(f"{name}: entry categories.{category}, field '(the entry "
+                            f"itself)': not a category of bot/data/categories.yaml.")
+
+    terms: list[Term] = []
+    negated: dict[str, float] = {}
+    suppressed: dict[str, Suppression] = {}
+    for category, spec in data["categories"].items():
+        negated[category] = float(spec.get("negated_factor", 0.3))
+        if "suppressed_by" in spec:
+            s = spec["suppressed_by"]
+            suppressed[category] = Suppression(tuple(s["categories"]), float(s["at"]),
+                                               float(s["factor"]))
+        for i, term in enumerate(spec["terms"]):
+            pattern = _compile(term["pattern"], name, f"categories.{category}.terms[{i}]")
+            terms.append(Term(
+                category=category, pattern=pattern, gate=word_gate(pattern),
+                weight=float(term["weight"]), says=term["says"],
+                where=term.get("where", "any"), quote=term.get("quote", True),
+                descriptive=term.get("descriptive", False)))
+
+    strip = _compile_all(data["strip"], name, "strip")
+    quotes = _compile_all(data["quotes"], name, "quotes")
+    sarcasm = _compile_all(data["sarcasm"], name, "sarcasm")
+    evidence = _compile_all(data["evidence_links"], name, "evidence_links")
+    external = _compile(data["external_link"], name, "external_link", "external_link")
+    negation = data["negation"]
+    info = data["personal_info"]
+    need = data["needs_evidence"]
+    return TriageRules(
+        language=data["language"], file=name,
+        strip=strip, quotes=quotes,
+        clause_break=_compile(data["clause_break"], name, "clause_break", "clause_break"),
+        negation_cue=_compile(negation["cue"], name, "negation", "cue"),
+        negation_exempt=_compile(negation["exempt"], name, "negation", "exempt"),
+        negation_window=int(negation["window"]),
+        sarcasm=sarcasm, evidence_links=evidence, external_link=external,
+        sites={kind: frozenset(domains) for kind, domains in data["sites"].items()},
+        file_link=_compile(data["file_link"], name, "file_link", "file_link"),
+        phone_regions=tuple(info["phone_regions"]),
+        email=_compile(info["email"], name, "personal_info", "email"),
+        street=_compile_all(info["street"], name, "personal_info.street"),
+        conduct_categories=tuple(need["conduct_categories"]),
+        conduct_at=float(need["conduct_at"]),
+        conduct_cues=_compile_all(need["cues"], name, "needs_evidence.cues"),
+        boards_without_diffs=frozenset(b.casefold() for b in need["boards_without_diffs"]),
+        signals={key: Signal(**value) for key, value in data["signals"].items()},
+        terms=tuple(terms), negated_factor=negated, suppressed_by=suppressed,
+        routes=dict(data.get("routes") or {}),
+        word_starts=WordStarts(t.gate for t in terms),
+        blank_re=_combine((*strip, *evidence, external)), quotes_re=_combine(quotes),
+        evidence_re=_combine(evidence), sarcasm_set=PatternSet(sarcasm),
+        cues_set=PatternSet(_compile_all(need["cues"], name, "needs_evidence.cues")),
+        street_set=PatternSet(_compile_all(info["street"], name, "personal_info.street")))

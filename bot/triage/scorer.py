@@ -1,0 +1,272 @@
+"""Scoring one report against a language's rules: words, links, personal information.
+
+The report is normalised once; user names and signatures are blanked (same length, so
+positions stay valid); quotations and clauses are located; then every term of the
+lexicon is matched.  Each match knows whether it sits inside a quotation, whether a
+negation ("not a threat") or sarcasm weakens it, and becomes a line of evidence.
+Structural signals (diffs cited, social-media and paste links, ``File:`` links, phone
+numbers, e-mail and street addresses) add to their categories.  Personal information
+is reported by kind and place only, never by value.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from typing import Iterable, Iterator
+from urllib.parse import urlsplit
+
+import phonenumbers
+
+from bot.categories import categories
+from bot.triage.rules import Term, TriageRules
+from bot.triage.suggestion import Suggestion
+
+MAX_CHARS = 100_000          # a report longer than this is read up to here
+MAX_EVIDENCE = 6             # lines of evidence kept per category
+_SNIPPET = 40
+_INVISIBLE_RE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2032": "'", "`": "'"})
+# Candidates for the phone-number parser: it is slow, so it only sees digit runs.
+_PHONE_CANDIDATE_RE = re.compile(r"\+?\(?\d[\d\s().\-/]{5,18}\d")
+_DIGITS_RE = re.compile(r"\d")
+_IP_RE = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+_EMAILISH_RE = re.compile(r"\S+@\S+")
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    return _INVISIBLE_RE.sub("", text).casefold()
+
+
+def _spaces(match: re.Match[str]) -> str:
+    found = match.group(0)
+    if "\n" in found:
+        return re.sub(r"[^\n]", " ", found)
+    return " " * len(found)
+
+
+def _blank(text: str, patterns: Iterable[re.Pattern[str]]) -> str:
+    """Replace every match by spaces of the same length (newlines kept)."""
+    for pattern in patterns:
+        text = pattern.sub(_spaces, text)
+    return text
+
+
+def _spans(text: str, patterns: Iterable[re.Pattern[str]]) -> list[tuple[int, int]]:
+    """Merged, sorted spans of all matches of *patterns*."""
+    found = sorted((m.start(), m.end()) for p in patterns for m in p.finditer(text))
+    merged: list[tuple[int, int]] = []
+    for start, end in found:
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _containing(spans: list[tuple[int, int]], starts: list[int], pos: int) -> tuple[int, int] | None:
+    i = bisect_right(starts, pos) - 1
+    if i >= 0 and spans[i][0] <= pos < spans[i][1]:
+        return spans[i]
+    return None
+
+
+def _snippet(text: str) -> str:
+    """Matched words for the evidence, with anything number- or address-like masked."""
+    text = " ".join(text.split())
+    text = _EMAILISH_RE.sub("[e-mail]", _DIGITS_RE.sub("#", text))
+    return text if len(text) <= _SNIPPET else text[:_SNIPPET - 1] + "\u2026"
+
+
+class _Report:
+    """One report, prepared for matching."""
+
+    def __init__(self, text: str, rules: TriageRules, links: Iterable[str]) -> None:
+        self.truncated = len(text) > MAX_CHARS
+        raw = _normalise(text[:MAX_CHARS])
+        # Quotations are found before apostrophes are unified: curly quotes pair up.
+        self.quotes = _spans(raw, (rules.quotes_re,))
+        self.quote_starts = [s for s, _ in self.quotes]
+        raw = raw.translate(_APOSTROPHES)
+        extra = "\n".join(_normalise(str(link)) for link in links)
+        scan = raw + ("\n" + extra if extra else "")
+        self.evidence_links = len(rules.evidence_re.findall(scan))
+        self.urls = rules.external_link.findall(scan)
+        self.file_links = len(rules.file_link.findall(scan))
+        # Terms never see links or user names: a page title or a URL decides nothing.
+        self.text = _blank(raw, (rules.blank_re,))
+        self.clause_starts = [0] + [m.end() for m in rules.clause_break.finditer(self.text)]
+        self.sarcastic = rules.sarcasm_set.first(self.text) is not None
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+
+    def quoted(self, pos: int) -> tuple[int, int] | None:
+        return _containing(self.quotes, self.quote_starts, pos)
+
+    def where(self, pos: int) -> str:
+        line = bisect_right(self.line_starts, pos)
+        inside = "in a quotation" if self.quoted(pos) else "in the reporter's words"
+        return f"line {line}, {inside}" if len(self.line_starts) > 1 else inside
+
+    def negated(self, rules: TriageRules, start: int) -> bool:
+        clause = self.clause_starts[bisect_right(self.clause_starts, start) - 1]
+        window = self.text[max(clause, start - rules.negation_window):start]
+        return bool(rules.negation_cue.search(window)) and not rules.negation_exempt.search(window)
+
+
+def _matches(term: Term, text: str, starts: list[int] | None) -> Iterator[re.Match[str]]:
+    if starts is None:
+        yield from term.pattern.finditer(text)
+        return
+    match_at = term.pattern.match
+    for pos in sorted(set(starts)):
+        found = match_at(text, pos)
+        if found:
+            yield found
+
+
+def _term_hit(term: Term, report: _Report, rules: TriageRules,
+              starts: list[int] | None) -> tuple[float, str] | None:
+    """Weight and evidence of *term*: its first plain match, else its first weakened one."""
+    weakened: tuple[float, str] | None = None
+    for match in _matches(term, report.text, starts):
+        span = report.quoted(match.start())
+        if (term.where == "quoted" and not span) or (term.where == "own" and span):
+            continue
+        reasons = []
+        if report.negated(rules, match.start()):
+            reasons.append("negated")
+        if term.descriptive:
+            # A quotation that holds little more than the match is scare quotes ("threat").
+            if span and (span[1] - span[0]) - (match.end() - match.start()) <= 4:
+                reasons.append("in scare quotes")
+            elif report.sarcastic:
+                reasons.append("sarcastic tone")
+        notes = [term.says] + (["quoted"] if span else []) + reasons
+        if term.quote:
+            said = f'words "{_snippet(match.group(0))}" ({", ".join(notes)})'
+        else:
+            said = f"{term.says} ({report.where(match.start())})"
+        if not reasons:
+            return term.weight, said
+        if weakened is None:
+            weakened = term.weight * rules.negated_factor.get(term.category, 0.3), said
+    return weakened
+
+
+def _domain(url: str) -> str:
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    for prefix in ("www.", "m.", "mobile.", "old."):
+        host = host[len(prefix):] if host.startswith(prefix) else host
+    return host
+
+
+def _site_kind(domain: str, rules: TriageRules) -> str | None:
+    for kind, domains in rules.sites.items():
+        if domain in domains or any(domain.endswith("." + d) for d in domains):
+            return kind
+    return None
+
+
+def _has_phone_number(text: str, rules: TriageRules) -> int | None:
+    """Position of the first real-looking phone number (the parser decides), or None."""
+    for candidate in _PHONE_CANDIDATE_RE.finditer(text):
+        value = candidate.group(0).strip()
+        if not 7 <= len(_DIGITS_RE.findall(value)) <= 15 or _IP_RE.fullmatch(value):
+            continue
+        for region in rules.phone_regions:
+            try:
+                number = phonenumbers.parse(value, region)
+            except phonenumbers.NumberParseException:
+                continue
+            if phonenumbers.is_valid_number(number):
+                return candidate.start()
+    return None
+
+
+def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
+                 board: str | None = None) -> list[Suggestion]:
+    """Suggestions for *text* under *rules* (see :func:`bot.triage.suggest_report`)."""
+    if not isinstance(text, str):
+        raise TypeError(f"a report's text must be a string, not {type(text).__name__}")
+    report = _Report(text, rules, links)
+    hits: dict[str, list[tuple[float, str]]] = {}
+
+    def add(category: str, weight: float, said: str) -> None:
+        hits.setdefault(category, []).append((weight, said))
+
+    # Only terms that some word of the report can start (see bot/triage/gates.py).
+    for number, starts in sorted(rules.word_starts.candidates(report.text).items()):
+        term = rules.terms[number]
+        hit = _term_hit(term, report, rules, starts)
+        if hit:
+            add(term.category, *hit)
+
+    # Links: each kind of site counts once, named by domain (never by the path).
+    by_kind: dict[str, list[str]] = {}
+    for url in report.urls:
+        domain = _domain(url)
+        kind = _site_kind(domain, rules)
+        if kind and domain not in by_kind.setdefault(kind, []):
+            by_kind[kind].append(domain)
+    for kind, domains in by_kind.items():
+        signal = rules.signals[f"{kind}_link"]
+        add(signal.category, signal.weight, f"{signal.says} ({', '.join(domains[:3])})")
+    if report.file_links:
+        signal = rules.signals["file_link"]
+        add(signal.category, signal.weight, f"{signal.says} ({report.file_links})")
+
+    # Personal information: what kind and where, never the value.
+    found = {"phone_number": _has_phone_number(report.text, rules)}
+    email = rules.email.search(report.text)
+    found["email_address"] = email.start() if email else None
+    street = rules.street_set.first(report.text)
+    found["street_address"] = street.start() if street else None
+    for key, pos in found.items():
+        if pos is not None:
+            signal = rules.signals[key]
+            add(signal.category, signal.weight, f"{signal.says} ({report.where(pos)})")
+
+    scores: dict[str, float] = {}
+    for category, found_hits in hits.items():
+        remaining = 1.0
+        for weight, _ in found_hits:
+            remaining *= 1.0 - weight
+        scores[category] = 1.0 - remaining
+
+    for category, rule in rules.suppressed_by.items():
+        if category in scores and any(scores.get(c, 0.0) >= rule.at for c in rule.categories):
+            scores[category] *= rule.factor
+            stronger = [c for c in rule.categories if scores.get(c, 0.0) >= rule.at]
+            hits[category].append((0.0, f"weakened: the report is about {', '.join(stronger[:2])}"))
+
+    # No diffs: only a report that accuses someone needs them.
+    if not report.evidence_links and (board or "").casefold() not in rules.boards_without_diffs:
+        conduct = [c for c in rules.conduct_categories if scores.get(c, 0.0) >= rules.conduct_at]
+        cue = rules.cues_set.first(report.text)
+        if conduct or cue:
+            signal = rules.signals["external_only" if report.urls else "no_evidence"]
+            scores[signal.category] = max(scores.get(signal.category, 0.0), signal.weight)
+            why = (f"conduct alleged: {', '.join(conduct[:2])}" if conduct
+                   else f'conduct alleged: "{_snippet(cue.group(0))}"')
+            hits.setdefault(signal.category, []).append((signal.weight, f"{signal.says}; {why}"))
+
+    known = categories()
+    suggestions = []
+    for category, score in scores.items():
+        if score <= 0:
+            continue
+        evidence = [said for _, said in sorted(hits[category], key=lambda h: -h[0])]
+        if report.truncated:
+            evidence.append(f"only the first {MAX_CHARS} characters were read")
+        entry = known[category]
+        suggestions.append(Suggestion(
+            category=category, score=round(min(1.0, score), 3),
+            evidence=tuple(evidence[:MAX_EVIDENCE]),
+            route=rules.routes.get(category, entry.route), public=entry.public))
+    suggestions.sort(key=lambda s: (-s.score, s.category))
+    return suggestions

@@ -1,0 +1,350 @@
+"""Triage: the suggestion contract, rules as validated data, signals, privacy of evidence,
+bad input, and the labelled corpora (tests/data/triage/{dev,heldout}.yaml)."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.categories import categories
+from bot.errors import DataError
+from bot.triage import (
+    EMERGENCY, MAX_CHARS, Suggestion, is_emergency, load_rules, score_report, suggest,
+    suggest_report,
+)
+from bot.triage.rules import RULES_DIR
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "triage"
+CORPORA = {name: yaml.safe_load((DATA / f"{name}.yaml").read_text(encoding="utf-8"))["cases"]
+           for name in ("dev", "heldout")}
+ALL_CASES = [pytest.param(case, id=f"{name}:{case['id']}")
+             for name, cases in CORPORA.items() for case in cases]
+DEV_CASES = [pytest.param(case, id=f"dev:{case['id']}") for case in CORPORA["dev"]]
+
+
+def suggested(text: str, lang: str = "en", **kwargs) -> set[str]:
+    return {s.category for s in suggest_report(text, lang=lang, **kwargs) if s.suggested}
+
+
+def score(text: str, category: str, lang: str = "en") -> float:
+    return next((s.score for s in suggest(text, lang=lang) if s.category == category), 0.0)
+
+
+# --------------------------------------------------------------------------- contract
+
+def test_suggestion_is_a_frozen_dataclass_with_a_threshold():
+    s = Suggestion("personal-attack", 0.5, ("x",), "Administrators.", True)
+    assert s.suggested and not Suggestion("personal-attack", 0.49, (), "", True).suggested
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        s.score = 0.1  # type: ignore[misc]
+    assert EMERGENCY == frozenset({"threat-of-violence", "self-harm"})
+
+
+def test_suggestions_are_sorted_scored_and_described():
+    text = ('User:X wrote "I will kill you, idiot" and posted my home address: '
+            '[[Special:Diff/123]]')
+    result = suggest(text)
+    assert [s.score for s in result] == sorted((s.score for s in result), reverse=True)
+    known = categories()
+    for s in result:
+        assert 0.0 < s.score <= 1.0
+        assert s.category in known and s.public == known[s.category].public
+        assert s.route and s.evidence and all(isinstance(e, str) and e for e in s.evidence)
+    assert {"threat-of-violence", "doxxing", "personal-attack"} <= suggested(text)
+    assert is_emergency(result)
+
+
+def test_is_emergency_needs_a_suggested_emergency_category():
+    weak = Suggestion("self-harm", 0.3, (), "", False)
+    strong = Suggestion("threat-of-violence", 0.9, (), "", False)
+    other = Suggestion("doxxing", 0.9, (), "", False)
+    assert not is_emergency([weak, other]) and is_emergency([other, strong])
+    assert not is_emergency([])
+
+
+def test_every_category_has_a_route_in_each_language():
+    for lang in ("en", "de"):
+        rules = load_rules(lang)
+        assert set(rules.negated_factor) | {"needs-evidence"} == set(categories())
+    de = {s.category: s.route for s in suggest("Benutzer:X nennt mich „Idiot“.", lang="de")}
+    assert de["personal-attack"] == load_rules("de").routes["personal-attack"]
+    assert de["personal-attack"] != categories()["personal-attack"].route
+
+
+# --------------------------------------------------------------------------- rules as data
+
+def test_rules_are_cached():
+    assert load_rules("en") is load_rules("en")
+
+
+@pytest.mark.parametrize("lang", ["xx", "fr"])
+def test_unknown_language_names_the_missing_file(lang):
+    with pytest.raises(DataError, match=rf"{lang}\.yaml"):
+        suggest("anything", lang=lang)
+
+
+@pytest.mark.parametrize("lang", ["../en", "EN", "", "e n"])
+def test_a_language_code_must_look_like_one(lang):
+    with pytest.raises(DataError, match="language code"):
+        suggest("anything", lang=lang)
+
+
+def _broken(tmp_path: Path, change) -> Path:
+    data = yaml.safe_load((RULES_DIR / "en.yaml").read_text(encoding="utf-8"))
+    change(data)
+    (tmp_path / "en.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize("change, entry, field", [
+    (lambda d: d["categories"]["threat-of-violence"]["terms"][2].update(weight=2),
+     r"categories\.threat-of-violence\.terms\[2\]", "weight"),
+    (lambda d: d["categories"]["hounding"]["terms"][0].update(pattern="(unclosed"),
+     r"categories\.hounding\.terms\[0\]", "pattern"),
+    (lambda d: d["categories"]["doxxing"]["terms"][1].pop("says"),
+     r"categories\.doxxing\.terms\[1\]", ""),
+    (lambda d: d["categories"].update({"spam": {"terms": []}}), r"categories|top level", "spam"),
+    (lambda d: d["signals"]["phone_number"].update(category="nonsense"),
+     r"signals\.phone_number|top level", "category"),
+    (lambda d: d["quotes"].__setitem__(1, "[unclosed"), r"quotes\[1\]", ""),
+])
+def test_a_broken_rules_file_names_file_entry_and_field(tmp_path, change, entry, field):
+    directory = _broken(tmp_path, change)
+    with pytest.raises(DataError) as caught:
+        load_rules("en", directory)
+    message = str(caught.value)
+    assert message.startswith("en.yaml:"), message
+    assert re.search(entry, message), message
+    assert field in message
+
+
+def test_rules_from_another_directory_are_used(tmp_path):
+    def quieter(data):
+        data["categories"]["personal-attack"]["terms"] = [
+            {"pattern": r"\bbanana\b", "weight": 0.9, "says": "fruit"}]
+    rules = load_rules("en", _broken(tmp_path, quieter))
+    found = {s.category: s for s in score_report('He called me a "banana".', rules)}
+    assert found["personal-attack"].suggested
+    assert any("fruit" in e for e in found["personal-attack"].evidence)
+    assert "personal-attack" not in {s.category for s in score_report("idiot", rules)}
+
+
+def test_a_missing_rules_file_in_a_directory_is_named(tmp_path):
+    shutil.copy(RULES_DIR / "en.yaml", tmp_path / "en.yaml")
+    with pytest.raises(DataError, match=r"de\.yaml.*missing"):
+        load_rules("de", tmp_path)
+
+
+# --------------------------------------------------------------------------- words in context
+
+def test_quoted_threat_counts_and_says_so():
+    found = {s.category: s for s in suggest("he said 'I will find you' after I reverted him "
+                                            "[[Special:Diff/5]]")}
+    threat = found["threat-of-violence"]
+    assert threat.suggested and any("quoted" in e for e in threat.evidence)
+
+
+def test_negation_weakens_but_emergency_keeps_some_weight():
+    plain = score("That message is a death threat. [[Special:Diff/1]]", "threat-of-violence")
+    negated = score("That message is not a death threat. [[Special:Diff/1]]", "threat-of-violence")
+    assert plain >= 0.5 and 0 < negated < plain
+    # "won't stop" is not a negation of what follows
+    assert score("He won't stop threatening to kill me [[Special:Diff/1]]",
+                 "threat-of-violence") >= 0.5
+
+
+def test_scare_quotes_and_sarcasm_weaken_words_that_name_conduct():
+    straight = score("He threatened me again. [[Special:Diff/1]]", "threat-of-violence")
+    scare = score('He "threatened" me again. [[Special:Diff/1]]', "threat-of-violence")
+    sarcastic = score("Oh wonderful, he threatened me again. [[Special:Diff/1]]",
+                      "threat-of-violence")
+    assert scare < straight and sarcastic < straight
+
+
+def test_strong_words_about_content_are_a_content_dispute():
+    text = ("They butchered the article and slaughtered my sources, it is a massacre of NPOV. "
+            "Reverted again: [[Special:Diff/9]]")
+    assert suggested(text) == {"content-dispute"}
+
+
+def test_content_dispute_gives_way_to_conduct():
+    text = ('In a dispute over sources he reverted me and wrote "I will kill you" '
+            "[[Special:Diff/3]]")
+    found = {s.category: s for s in suggest(text)}
+    assert found["threat-of-violence"].suggested
+    assert not found.get("content-dispute", Suggestion("content-dispute", 0, (), "", True)).suggested
+
+
+def test_user_names_and_signatures_decide_nothing():
+    text = ("[[User:Killer Bob|Killer Bob]] keeps reverting my sourced edits on the talk page "
+            "[[Special:Diff/4]]. [[User:Stab Happy|Stab Happy]] ([[User talk:Stab Happy|talk]]) "
+            "12:00, 1 May 2024 (UTC)")
+    assert not {"threat-of-violence", "self-harm"} & suggested(text)
+
+
+def test_invisible_characters_do_not_hide_a_threat():
+    assert "threat-of-violence" in suggested("he wrote i will k\u200bill you\u00ad [[Special:Diff/1]]")
+
+
+# --------------------------------------------------------------------------- signals
+
+@pytest.mark.parametrize("text", [
+    "User:X is harassing me constantly. Block him please!",
+    "An editor called me an idiot yesterday.",
+])
+def test_a_conduct_report_without_diffs_needs_evidence(text):
+    assert "needs-evidence" in suggested(text)
+    assert "needs-evidence" not in suggested(text + " [[Special:Diff/77]]")
+    assert "needs-evidence" not in suggested(
+        text + " https://en.wikipedia.org/w/index.php?title=T&diff=77&oldid=70")
+    assert "needs-evidence" not in suggested(text + " {{diff|T|77|70|here}}")
+    assert "needs-evidence" not in suggested(text, links=("Special:PermanentLink/77",))
+    assert "needs-evidence" not in suggested(
+        text, board="Wikipedia:Administrator intervention against vandalism")
+
+
+def test_a_question_about_content_does_not_need_diffs():
+    text = "Which census should the article use for the population? We disagree on the talk page."
+    assert suggested(text) == {"content-dispute"}
+
+
+def test_links_to_social_media_and_paste_sites_point_off_wiki():
+    text = ("Since the AfD he has been posting about me: https://twitter.com/someone/status/1 "
+            "and https://pastebin.com/abc [[Special:Diff/1]]")
+    found = {s.category: s for s in suggest(text)}
+    off = found["off-wiki-harassment"]
+    assert off.suggested
+    assert any("twitter.com" in e for e in off.evidence)
+    assert not any("someone" in e or "abc" in e for e in off.evidence)  # domains, not paths
+
+
+def test_file_links_alone_are_not_image_abuse():
+    text = "He swapped the infobox photo [[File:Lake 2019.jpg]] again. [[Special:Diff/2]]"
+    assert score(text, "image-based-abuse") < 0.5
+    abusive = "He uploaded a naked photo of me: [[File:Lake 2019.jpg]] [[Special:Diff/2]]"
+    assert "image-based-abuse" in suggested(abusive)
+
+
+PLANTED = {  # value planted in a report -> what the evidence may call it
+    "+44 20 7946 0958": "a phone number",
+    "jane.doe@example.org": "an e-mail address",
+    "221 Baker Street": "a street address",
+}
+
+
+@pytest.mark.parametrize("value, kind", PLANTED.items())
+def test_personal_information_is_found_but_never_repeated(value, kind):
+    text = f"An IP added {value} to the page [[Special:Diff/8]]."
+    result = suggest(text)
+    doxxing = next(s for s in result if s.category == "doxxing")
+    assert doxxing.suggested
+    assert any(kind in e for e in doxxing.evidence)
+    pieces = [p for p in re.split(r"[\s@.+]+", value.casefold())
+              if len(p) > 2 and p not in kind]
+    for s in result:
+        for evidence in s.evidence:
+            assert not any(piece in evidence.casefold() for piece in pieces), evidence
+            assert not re.search(r"\d", evidence), evidence
+
+
+def test_revision_ids_dates_and_ips_are_not_phone_numbers():
+    text = ("IP 198.51.100.23 reverted again on 12 March 2024: [[Special:Diff/1187766123]] "
+            "https://en.wikipedia.org/w/index.php?oldid=1187766500")
+    assert score(text, "doxxing") == 0.0
+
+
+# --------------------------------------------------------------------------- bad input
+
+def test_empty_and_blank_reports_suggest_nothing():
+    assert suggest("") == [] and suggest("   \n\t ") == []
+
+
+def test_a_huge_report_is_read_up_to_the_limit_and_says_so():
+    text = ("He keeps reverting my sourced edits. " * 40000) + "I will kill you"
+    assert len(text) > MAX_CHARS
+    result = suggest(text)
+    assert "threat-of-violence" not in {s.category for s in result if s.suggested}
+    assert result and all(any("first" in e for e in s.evidence) for s in result)
+
+
+@pytest.mark.parametrize("text", [
+    "\ud800 broken surrogate and \u202e reversed text \u202c",
+    "\U0001F52A\U0001F52A\U0001F52A", "\x00\x01\x02", "ｉ ｗｉｌｌ ｋｉｌｌ ｙｏｕ",
+    "'''''" * 1000, '"' * 5000, "[[" * 3000, "{{" * 3000 + "}}" * 3000,
+])
+def test_odd_unicode_and_markup_do_not_crash(text):
+    for s in suggest(text):
+        assert 0 < s.score <= 1
+
+
+def test_fullwidth_letters_are_normalised():
+    assert "threat-of-violence" in suggested("ｉ ｗｉｌｌ ｋｉｌｌ ｙｏｕ [[Special:Diff/1]]")
+
+
+def test_non_text_is_a_caller_bug():
+    with pytest.raises(TypeError):
+        suggest(None)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- speed-ups keep results
+
+def test_word_gates_never_change_a_result(monkeypatch):
+    texts = [(c["text"], c["lang"]) for cases in CORPORA.values() for c in cases]
+    gated = [suggest(t, lang=lang) for t, lang in texts]
+    for lang in ("en", "de"):
+        rules = load_rules(lang)
+        everything = {n: None for n in range(len(rules.terms))}
+        monkeypatch.setattr(rules.word_starts, "candidates", lambda text, e=everything: e)
+    ungated = [suggest(t, lang=lang) for t, lang in texts]
+    assert gated == ungated
+
+
+# --------------------------------------------------------------------------- corpora
+
+@pytest.mark.parametrize("case", ALL_CASES)
+def test_corpus_case_is_well_formed_and_scored(case):
+    known = set(categories())
+    assert set(case["labels"]) <= known, case["labels"]
+    result = suggest(case["text"], lang=case["lang"])
+    assert len({s.category for s in result}) == len(result)
+
+
+@pytest.mark.parametrize("case", [c for c in ALL_CASES if EMERGENCY & set(c.values[0]["labels"])])
+def test_every_emergency_in_the_corpora_is_suggested(case):
+    wanted = EMERGENCY & set(case["labels"])
+    assert wanted <= suggested(case["text"], case["lang"])
+    assert is_emergency(suggest(case["text"], lang=case["lang"]))
+
+
+def _macro_f1(cases) -> float:
+    tp: dict[str, int] = {}
+    fp: dict[str, int] = {}
+    fn: dict[str, int] = {}
+    for case in cases:
+        gold, got = set(case["labels"]), suggested(case["text"], case["lang"])
+        for c in gold & got:
+            tp[c] = tp.get(c, 0) + 1
+        for c in got - gold:
+            fp[c] = fp.get(c, 0) + 1
+        for c in gold - got:
+            fn[c] = fn.get(c, 0) + 1
+    scores = []
+    for c in {c for case in cases for c in case["labels"]}:
+        p = tp.get(c, 0) / max(1, tp.get(c, 0) + fp.get(c, 0))
+        r = tp.get(c, 0) / max(1, tp.get(c, 0) + fn.get(c, 0))
+        scores.append(2 * p * r / (p + r) if p + r else 0.0)
+    return sum(scores) / len(scores)
+
+
+def test_dev_corpus_quality():
+    assert _macro_f1(CORPORA["dev"]) >= 0.85
+
+
+def test_heldout_corpus_quality():
+    # The issue's target on data the rules were not tuned on.
+    assert _macro_f1(CORPORA["heldout"]) >= 0.8
