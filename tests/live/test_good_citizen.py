@@ -1,0 +1,109 @@
+"""The bot on the wiki: the run page stops it, {{nobots}} keeps it off a page,
+resource pages change only between the markers, scripts honour -simulate."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import load_config
+from bot.resources import markers
+from bot.seeding import Seeder
+from tests.harness import run_pwb
+
+pytestmark = pytest.mark.live
+
+
+def _admin(wikis, wiki="public"):
+    return Seeder(wikis).session(wiki, "Admin", anonymous=False)
+
+
+def _text(session, title):
+    pages = session.call("GET", action="query", prop="revisions", rvprop="content|ids",
+                         rvslots="main", titles=title)["query"]["pages"]
+    revs = pages[0].get("revisions")
+    return (revs[0]["slots"]["main"]["content"], revs[0]["revid"]) if revs else (None, None)
+
+
+def test_resource_pages_between_markers_only(seeded_wikis, tmp_path):
+    admin_pub, admin_priv = _admin(seeded_wikis), _admin(seeded_wikis, "private")
+    start, end = markers("main")
+    human_en = "Volunteers wrote this introduction.\n"
+    admin_pub.call("POST", action="edit", title="Project:Support resources", token=admin_pub.token,
+                   text=f"{human_en}{start}\n{end}\nAnd this footer.\n", summary="markers")
+    admin_priv.call("POST", action="edit", title="Functionaries:Hilfsangebote", token=admin_priv.token,
+                    text=f"Einleitung.\n{start}\n{end}\n", summary="markers")
+    first = run_pwb(seeded_wikis, "update_resources")
+    assert first.returncode == 0, first.stderr
+    en, rev_en = _text(admin_pub, "Project:Support resources")
+    de, _ = _text(admin_priv, "Functionaries:Hilfsangebote")
+    assert en.startswith(human_en) and en.endswith("And this footer.\n".rstrip("\n")) or \
+        en.rstrip().endswith("And this footer.")
+    assert "988" in en and "TelefonSeelsorge" in de
+    second = run_pwb(seeded_wikis, "update_resources")
+    assert "unchanged" in second.stdout and _text(admin_pub, "Project:Support resources")[1] == rev_en
+    # A page without markers is left alone with a clear message.
+    admin_pub.call("POST", action="edit", title="Project:Support resources", token=admin_pub.token,
+                   text="Someone removed the markers.\n", summary="oops")
+    third = run_pwb(seeded_wikis, "update_resources", "-lang:en")
+    assert third.returncode == 0
+    assert "left alone" in third.stderr and "markers" in third.stderr
+    assert _text(admin_pub, "Project:Support resources")[0] == "Someone removed the markers."
+
+
+def test_run_page_stops_the_bot_before_its_next_edit(seeded_wikis, tmp_path):
+    admin = _admin(seeded_wikis)
+    config = load_config()
+    run_page = config.wikis["localpub"].run_page
+    env = {"NBH_STATE_URL": f"sqlite:///{tmp_path}/stop.sqlite"}
+    try:
+        admin.call("POST", action="edit", title=run_page, text="no", token=admin.token,
+                   summary="stop the bot")
+        backlog = config.wikis["localpub"].backlog_page
+        admin.call("POST", action="edit", title=backlog, text="stale", token=admin.token,
+                   summary="make the backlog stale")
+        result = run_pwb(seeded_wikis, "watch_noticeboards", "-backfill:30", env=env)
+        assert result.returncode == 1
+        assert "run page" in result.stderr and "Traceback" not in result.stderr
+        assert _text(admin, backlog)[0] == "stale"
+    finally:
+        admin.call("POST", action="edit", title=run_page, text="yes", token=admin.token,
+                   summary="start the bot")
+
+
+def test_nobots_keeps_the_bot_off_a_page(seeded_wikis, tmp_path):
+    import dataclasses
+
+    admin = _admin(seeded_wikis)
+    title = "Project:Opt-out page"
+    before, revid = _text(admin, title)
+    assert "{{nobots}}" in before or "{{bots|deny" in before.lower()
+    config = load_config()
+    wiki = dataclasses.replace(config.wikis["localpub"], backlog_page=title)
+    deployment = tmp_path / "nobots.yaml"
+    raw = dict(config.raw)
+    raw["wikis"] = {**raw["wikis"], "localpub": {**raw["wikis"]["localpub"], "backlog_page": title}}
+    raw["state"] = f"sqlite:///{tmp_path}/nobots.sqlite"
+    import yaml
+    deployment.write_text(yaml.safe_dump(raw))
+    result = run_pwb(seeded_wikis, "watch_noticeboards", "-backfill:30", f"-deployment:{deployment}")
+    assert result.returncode == 0, result.stderr
+    assert _text(admin, title)[1] == revid
+    assert wiki.backlog_page == title
+
+
+@pytest.mark.parametrize("script, args", [
+    ("check_config", ()),
+    ("board_status", ()),
+    ("triage_report", ("-text:He said he will come to my house and hurt me. [[Special:Diff/5]]",)),
+    ("draft_reply", ("-outcome:actionable", "-to:Example", "-lang:de")),
+    ("update_resources", ()),
+    ("watch_noticeboards", ("-backfill:30",)),
+])
+def test_every_script_runs_with_simulate(seeded_wikis, tmp_path, script, args):
+    env = {"NBH_STATE_URL": f"sqlite:///{tmp_path}/simulate.sqlite"}
+    admin = _admin(seeded_wikis)
+    _, before = _text(admin, "User:Watcher/Noticeboard backlog")
+    result = run_pwb(seeded_wikis, script, "-simulate", *args, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert _text(admin, "User:Watcher/Noticeboard backlog")[1] == before
