@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from bot.backlog import render_backlog
 from bot.config import Board, Config
+from bot.errors import WikiError
 from bot.events import Event
 from bot.functionaries import publish_private
 from bot.messages import summary
@@ -30,6 +31,7 @@ class CycleReport:
     requests: int = 0
     edits: int = 0
     mails: int = 0
+    failures: list[str] = field(default_factory=list)
     sites: dict = field(default_factory=dict, repr=False)
 
 
@@ -49,23 +51,30 @@ def run_cycle(config: Config, store: Store, publisher: Publisher | None, *,
         events, changed = watch_wiki(fetcher, wiki, store, boards=boards, backfill=backfill)
         report.events += events
         report.changed_boards += changed
-        if changed and wiki.backlog_page and publisher is not None:
+        stale = f"backlog:{wiki.name}"
+        if wiki.backlog_page and publisher is not None and (changed or store.stale(stale)):
             texts = fetcher.texts([b.title for b in wiki.boards])
             page, open_count = render_backlog(list(wiki.boards), texts)
-            if publisher.save(wiki.name, wiki.backlog_page, page,
-                              summary=summary("backlog-summary", open=open_count,
-                                              boards=len(texts))):
-                report.edits += 1
+            try:
+                report.edits += publisher.save(
+                    wiki.name, wiki.backlog_page, page,
+                    summary=summary("backlog-summary", open=open_count, boards=len(texts)))
+                if not publisher.simulating:
+                    store.mark_fresh(stale)
+            except WikiError as exc:
+                log.warning("Backlog page not saved: %s", exc)
+                report.failures.append(str(exc))
         report.requests += fetcher.requests
         report.sites[wiki.name] = fetcher.site
-    if publisher is not None and config.private is not None and store.private_stale():
+    if publisher is not None and config.private is not None and store.stale("private"):
         done = publish_private(config, store, publisher,
                                url_of=lambda e: _url(report.sites, config, e),
                                trusted=_trusted_lookup(config, report.sites))
         report.edits += done.edits
         report.mails += done.mails
-        if not publisher.simulating:
-            store.private_done()
+        report.failures += done.failures
+        if not publisher.simulating and not done.failures:
+            store.mark_fresh("private")
     return report
 
 
@@ -77,7 +86,9 @@ def _url(sites: dict, config: Config, event: Event) -> str | None:
     if site is None:
         return None
     anchor = event.heading.replace(" ", "_")
-    path = site.articlepath.replace("$1", quote(event.board.replace(" ", "_"), safe="/:'"))
+    title = quote(event.board.replace(" ", "_"), safe="/:'")
+    # Pywikibot 11 gives the article path with "{}"; older versions with "$1".
+    path = site.articlepath.replace("{}", title).replace("$1", title)
     return f"{site.protocol()}://{site.hostname()}{path}#{quote(anchor, safe='')}"
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from bot.config import Config
+from bot.errors import WikiError
 from bot.events import Event
 from bot.messages import summary
 from bot.rendering import render
@@ -116,7 +117,16 @@ class PrivateReport:
     edits: int = 0
     mails: int = 0
     flags: int = 0
-    notes: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+    def save(self, publisher, wiki: str, title: str, text: str, summary_text: str) -> None:
+        """Save one private page; a failure is noted and the page redone next cycle,
+        without holding up the mail and the other pages."""
+        try:
+            self.edits += publisher.save(wiki, title, text, summary=summary_text, private=True)
+        except WikiError as exc:
+            log.warning("Private page not saved: %s", exc)
+            self.failures.append(str(exc))
 
 
 def publish_private(config: Config, store: Store, publisher, *,
@@ -139,13 +149,11 @@ def publish_private(config: Config, store: Store, publisher, *,
     if private.triage_queue:
         page = render("private/queue.wikitext.j2", rows=[r for r in rows if r.open],
                       closed=[r for r in rows if not r.open][-50:])
-        done.edits += publisher.save(wiki, private.triage_queue, page,
-                                     summary=summary("queue-summary"), private=True)
+        done.save(publisher, wiki, private.triage_queue, page, summary("queue-summary"))
     urgent = [r for r in rows if r.opened.emergency]
     if private.urgent_page:
         page = render("private/urgent.wikitext.j2", rows=urgent)
-        done.edits += publisher.save(wiki, private.urgent_page, page,
-                                     summary=summary("urgent-summary"), private=True)
+        done.save(publisher, wiki, private.urgent_page, page, summary("urgent-summary"))
     for row in urgent:
         if not row.open or not private.emergency_recipients:
             continue
@@ -153,10 +161,15 @@ def publish_private(config: Config, store: Store, publisher, *,
         if not store.claim(item, "emergency-mail"):
             continue
         text = render("mail/emergency.txt.j2", row=row)
-        for user in private.emergency_recipients:
-            publisher.mail(wiki, user, "Noticeboard helper: a report may need the "
-                           "emergency path", text)
-            done.mails += 1
+        try:
+            for user in private.emergency_recipients:
+                publisher.mail(wiki, user, "Noticeboard helper: a report may need the "
+                               "emergency path", text)
+                done.mails += 1
+        except WikiError as exc:  # claimed but not sent: tried again next cycle
+            log.warning("Emergency mail not sent: %s", exc)
+            done.failures.append(str(exc))
+            continue
         if not publisher.simulating:
             store.mark_sent(item)
 
@@ -184,8 +197,7 @@ def publish_private(config: Config, store: Store, publisher, *,
                 text = text.replace("|status=open}}", "|status=confirmed}}", 1)
             sections.append(text)
         page = render("private/flags.wikitext.j2", sections=sections)
-        done.edits += publisher.save(wiki, private.flags_page, page,
-                                     summary=summary("flags-summary"), private=True)
+        done.save(publisher, wiki, private.flags_page, page, summary("flags-summary"))
     for flag in flags:
         if not should_notify(flag, sent, dismissed):
             continue

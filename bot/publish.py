@@ -137,17 +137,19 @@ class Publisher:
         if old.rstrip() == text.rstrip():
             return False
         self.check_run_page(wiki, fresh=True)
+        if page.exists() and not page.botMayEdit():
+            # {{bots}}/{{nobots}} exclusion: respected, and not an error to retry.
+            log.warning("Skipping page, {{bots}}/{{nobots}} excludes this bot: [[%s]]", title)
+            return False
         try:
             done = self.bot.userPut(page, old, text, summary=summary, minor=False,
                                     bot=True, ignore_save_related_errors=False)
         except pywikibot.exceptions.EditConflictError:
-            log.warning("Skipping page, edit conflict (retried next cycle): [[%s]]", title)
-            return False
-        except pywikibot.exceptions.OtherPageSaveError as exc:
-            # {{bots}}/{{nobots}} exclusion lands here: respected, not fatal.
-            log.warning("Skipping page, %s: [[%s]]", exc.reason if hasattr(
-                exc, "reason") else exc, title)
-            return False
+            raise WikiError(f"edit conflict on [[{title}]]; it is redone next cycle") from None
+        except pywikibot.exceptions.PageSaveRelatedError as exc:
+            reason = getattr(exc, "reason", exc)
+            raise WikiError(f"[[{title}]] was not saved ({str(reason).splitlines()[0]}); "
+                            f"it is redone next cycle") from None
         if done:
             self.saved += 1
         return bool(done)

@@ -34,8 +34,29 @@ class NoticeboardBot(BaseBot):
         cls.available_options = dict(BaseBot.available_options)
 
 
+class _OneLineRetries(logging.Filter):
+    """Pywikibot logs a whole traceback on every retried request; keep its first line.
+
+    A retry that then succeeds is routine, and the traceback of each attempt buries
+    the one line that matters (and can carry request details into the logs).
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info or "Traceback" in str(record.msg):
+            record.msg = str(record.msg).split("\n", 1)[0]
+            record.args = ()
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 def setup_logging(verbose: bool = False) -> None:
     """Send our library's log lines to stderr in one greppable format."""
+    pywikibot.bot.init_handlers()  # idempotent; the filter needs the handlers to exist
+    quiet = _OneLineRetries()
+    for handler in logging.getLogger("pywiki").handlers:
+        if not any(isinstance(f, _OneLineRetries) for f in handler.filters):
+            handler.addFilter(quiet)
     logger = logging.getLogger("nbh")
     if not logger.handlers:
         handler = logging.StreamHandler(sys.stderr)
@@ -68,6 +89,7 @@ def take_language(args: tuple[str, ...] | list[str]) -> tuple[str | None, list[s
 
 def run_script(work: Callable[[], int | None]) -> int:
     """Run *work*; user-caused errors become one line on stderr and exit status 1."""
+    setup_logging()
     try:
         return int(work() or 0)
     except NoticeboardError as exc:
@@ -81,6 +103,12 @@ def run_script(work: Callable[[], int | None]) -> int:
                             "(check user-password.py)")
         else:
             pywikibot.error(f"the wiki refused a request: {exc.code}: {exc.info}")
+    except pywikibot.exceptions.MaxlagTimeoutError:
+        pywikibot.error("the wiki stayed lagged (maxlag) through every retry; the run "
+                        "stopped and the next one carries on")
+    except pywikibot.exceptions.ApiTimeoutError:
+        pywikibot.error("the wiki did not answer usefully through every retry (network, "
+                        "server error or a broken reply); the next run carries on")
     except pywikibot.exceptions.ServerError as exc:
-        pywikibot.error(f"the wiki is unreachable or failing: {exc}")
+        pywikibot.error(f"the wiki is unreachable or failing: {str(exc).splitlines()[0]}")
     return 1

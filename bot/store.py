@@ -264,7 +264,9 @@ class Store:
                     fingerprint=event.fingerprint, outcome=event.outcome))
                 new.append(event)
             if new:
-                self._set_meta(conn, "private_stale", "1")
+                # Pages built from events are redrawn until a run manages to save them.
+                for name in ("private", f"backlog:{wiki}"):
+                    self._set_meta(conn, f"stale:{name}", "1")
             values = dict(last_revid=revid, last_time=_naive(rev_time), updated=now)
             changed = conn.execute(board_state.update().where(
                 board_state.c.wiki == wiki, board_state.c.board == board).values(**values))
@@ -298,15 +300,16 @@ class Store:
         if done.rowcount == 0:
             conn.execute(meta.insert().values(name=name, value=value))
 
-    def private_stale(self) -> bool:
-        """Whether events arrived since the private pages were last brought up to date."""
+    def stale(self, name: str) -> bool:
+        """Whether events arrived since the pages called *name* were last saved."""
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(meta.c.value).where(meta.c.name == "private_stale")).first()
+            row = conn.execute(sa.select(meta.c.value).where(
+                meta.c.name == f"stale:{name}"[:64])).first()
         return bool(row and row[0] == "1")
 
-    def private_done(self) -> None:
+    def mark_fresh(self, name: str) -> None:
         with self.engine.begin() as conn:
-            self._set_meta(conn, "private_stale", "0")
+            self._set_meta(conn, f"stale:{name}"[:64], "0")
 
     # -- outbox: mail and other one-off deliveries --------------------------------------
     def claim(self, item_key: str, kind: str) -> bool:

@@ -346,7 +346,7 @@ def _run_scenario(lab: FaultLab, reference: Reference, spec: dict) -> ScenarioRe
     final = Counter(_key_of(e) for e in store.events())
     printed = Counter(event_key(e) for e in faulted.printed_events) + Counter(
         _key_of(e) for e in clean)
-    stale = store.private_stale() if hasattr(store, "private_stale") else None
+    stale = store.stale("private")
     result = ScenarioResult(
         name=name, faulted=faulted,
         lost=set(reference.keys) - set(final), extra=set(final) - set(reference.keys),
@@ -467,7 +467,7 @@ def _check_after_kill(lab: FaultLab, reference: Reference, url: str, row: Row,
         problems.append(f"{duplicates} reported twice")
     if _positions(lab.config, store) != reference.positions:
         problems.append("board positions differ")
-    if publish and hasattr(store, "private_stale") and store.private_stale():
+    if publish and store.stale("private"):
         problems.append("private pages left stale")
     row.lost += len(lost)
     row.duplicates += duplicates

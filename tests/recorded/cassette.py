@@ -30,14 +30,18 @@ def _scrub_request(request):
 def _scrub_response(response):
     for header in ("Set-Cookie", "set-cookie"):
         response["headers"].pop(header, None)
+    body = response.get("body", {}).get("string")
+    if isinstance(body, bytes):
+        response["body"]["string"] = re.sub(rb"(https?:)?(//|\\/\\/)127\.0\.0\.1:\d+",
+                                            HOST.encode(), body)
     return response
 
 
 def recorder(mode: str = "none") -> vcr.VCR:
-    """A VCR that matches on method, path and query (the host is a placeholder)."""
+    """A VCR that matches on method, path, query and body (the host is a placeholder)."""
     return vcr.VCR(
         cassette_library_dir=str(DIR), record_mode=mode,
-        match_on=["method", "path", "query"],
+        match_on=["method", "path", "query", "body"],
         filter_headers=["cookie", "set-cookie", "authorization"],
         filter_post_data_parameters=SECRET_PARAMS,
         filter_query_parameters=SECRET_PARAMS,
@@ -88,15 +92,17 @@ def record() -> None:
     from bot.localwiki import LocalWikis
     from bot.seeding import apply_seed
 
+    import tests.harness  # noqa: F401 - the same Pywikibot set-up the replaying tests get
+
     wikis = LocalWikis(tempfile.mkdtemp(prefix="nbh-record-"))
     wikis.start()
     apply_seed(wikis, phase="initial")
-    os.environ.update(wikis.environment())
-    site = recorded_site(wikis.api_url("public"))
+    os.environ["NBH_STATE_DIR"] = str(wikis.state_dir)
     name = "watch_backfill.yaml"
     (DIR / name).unlink(missing_ok=True)
     with recorder("all").use_cassette(name):
-        events, requests = run_backfill(site)
+        # Site creation is recorded too: the replaying test creates its site the same way.
+        events, requests = run_backfill(recorded_site(wikis.api_url("public")))
     wikis.stop(remove=True)
     print(f"recorded {requests} API requests, {len(events)} events into {DIR / name}")
 
