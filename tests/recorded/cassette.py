@@ -28,7 +28,7 @@ def _scrub_request(request):
 
 
 def _scrub_response(response):
-    for header in ("Set-Cookie", "set-cookie"):
+    for header in ("Set-Cookie", "set-cookie", "Host", "host"):
         response["headers"].pop(header, None)
     body = response.get("body", {}).get("string")
     if isinstance(body, bytes):
