@@ -142,16 +142,24 @@ class Publisher:
             log.warning("Skipping page, {{bots}}/{{nobots}} excludes this bot: [[%s]]", title)
             return False
         try:
+            # Synchronous: with -always Pywikibot would save in a background thread and
+            # only log a failure, and a page that failed to save must be redone.
             done = self.bot.userPut(page, old, text, summary=summary, minor=False,
-                                    bot=True, ignore_save_related_errors=False)
+                                    bot=True, asynchronous=False,
+                                    ignore_save_related_errors=False)
         except pywikibot.exceptions.EditConflictError:
             raise WikiError(f"edit conflict on [[{title}]]; it is redone next cycle") from None
         except pywikibot.exceptions.PageSaveRelatedError as exc:
             reason = getattr(exc, "reason", exc)
             raise WikiError(f"[[{title}]] was not saved ({str(reason).splitlines()[0]}); "
                             f"it is redone next cycle") from None
-        if done:
+        if done and not self.simulating:
             self.saved += 1
+            # MediaWiki merges a save with a concurrent edit when it can; the page then
+            # holds text we did not write, so it is redone on the next cycle.
+            if page.get(force=True).rstrip() != text.rstrip():
+                raise WikiError(f"[[{title}]] was merged with a concurrent edit; it is "
+                                f"redone next cycle")
         return bool(done)
 
     def read(self, wiki_name: str, title: str) -> str | None:

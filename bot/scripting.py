@@ -42,11 +42,20 @@ class _OneLineRetries(logging.Filter):
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info or "Traceback" in str(record.msg):
-            record.msg = str(record.msg).split("\n", 1)[0]
-            record.args = ()
-            record.exc_info = None
-            record.exc_text = None
+        text = str(record.msg)
+        if record.exc_info and record.exc_info[1] is not None:
+            exc = record.exc_info[1]
+            detail = str(exc).splitlines()[0] if str(exc) else ""
+            record.msg = f"{type(exc).__name__}: {detail}".rstrip(": ")
+        elif "Traceback (most recent call last)" in text:
+            # Keep the exception's own line (the last one), not the frames.
+            lines = [line for line in text.splitlines() if line.strip()]
+            record.msg = lines[-1].strip() if lines else "error"
+        else:
+            return True
+        record.args = ()
+        record.exc_info = None
+        record.exc_text = None
         return True
 
 
