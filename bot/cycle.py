@@ -37,11 +37,18 @@ class CycleReport:
 
 def run_cycle(config: Config, store: Store, publisher: Publisher | None, *,
               board_names: list[str] | None = None,
-              backfill: timedelta | None = None) -> CycleReport:
-    """Run one watch cycle over every configured wiki."""
+              backfill: timedelta | None = None, unreported: bool = False) -> CycleReport:
+    """Run one watch cycle over every configured wiki.
+
+    With *unreported*, the report also carries events an earlier run stored but did
+    not live to print (the caller marks what it printed with ``store.mark_reported``).
+    """
     import pywikibot
 
     report = CycleReport()
+    if unreported:
+        # Events a run stored but died before printing come first, in the order found.
+        report.events += store.unreported()
     selected = {config.board(n) for n in board_names} if board_names else None
     for wiki in config.wikis.values():
         boards = tuple(b for b in wiki.boards if selected is None or b in selected)

@@ -63,6 +63,9 @@ events = sa.Table(
     sa.Column("targets", sa.Text),
     sa.Column("fingerprint", sa.String(1024)),
     sa.Column("outcome", sa.String(32)),
+    # version 3: whether a run has printed the event (a run that died after storing
+    # events but before printing them leaves them for the next run to print)
+    sa.Column("reported", sa.Boolean, nullable=False, default=True),
     sa.Index("ix_nbh_events_board", "wiki", "board", "revid"),
 )
 
@@ -102,9 +105,17 @@ def _migration_2(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+def _migration_3(conn: Connection) -> None:
+    have = {c["name"] for c in sa.inspect(conn).get_columns(events.name)}
+    if "reported" not in have:
+        conn.execute(sa.text(f"ALTER TABLE {events.name} ADD COLUMN reported BOOLEAN "
+                             f"NOT NULL DEFAULT 1"))
+
+
 # Schema versions: each function moves the schema from version i to i + 1.  Append,
 # never edit, so a deployed store upgrades step by step.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_migration_1, _migration_2)
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_migration_1, _migration_2,
+                                                        _migration_3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -261,7 +272,7 @@ class Store:
                     categories=json.dumps(event.categories) if event.categories else None,
                     emergency=event.emergency,
                     targets=json.dumps(event.targets) if event.targets else None,
-                    fingerprint=event.fingerprint, outcome=event.outcome))
+                    fingerprint=event.fingerprint, outcome=event.outcome, reported=False))
                 new.append(event)
             if new:
                 # Pages built from events are redrawn until a run manages to save them.
@@ -274,10 +285,23 @@ class Store:
                 conn.execute(board_state.insert().values(wiki=wiki, board=board, **values))
         return new
 
+    def unreported(self) -> list[Event]:
+        """Events stored by a run that did not live to print them."""
+        return self.events(reported=False)
+
+    def mark_reported(self, found: Iterable[Event]) -> None:
+        keys = [e.key for e in found]
+        with self.engine.begin() as conn:
+            for start in range(0, len(keys), 500):
+                conn.execute(events.update().where(events.c.event_key.in_(
+                    keys[start:start + 500])).values(reported=True))
+
     def events(self, *, wiki: str | None = None, board: str | None = None,
-               kind: str | None = None) -> list[Event]:
+               kind: str | None = None, reported: bool | None = None) -> list[Event]:
         """Stored events in the order they were found."""
         query = sa.select(events).order_by(events.c.id)
+        if reported is not None:
+            query = query.where(events.c.reported == reported)
         for column, value in (("wiki", wiki), ("board", board), ("kind", kind)):
             if value is not None:
                 query = query.where(events.c[column] == value)

@@ -98,7 +98,8 @@ class WatchBot(NoticeboardBot):
             # A scheduled run and a manual one must not process the same revisions.
             with self.store.job_lock("watch", wait=60 if self.opt.loop else 0):
                 report = run_cycle(self.config, self.store, self.publisher,
-                                   board_names=self.opt.board, backfill=backfill)
+                                   board_names=self.opt.board, backfill=backfill,
+                                   unreported=True)
         except AlreadyRunning as exc:
             pywikibot.warning(f"cycle {cycle} skipped: {exc}")
             return
@@ -109,6 +110,8 @@ class WatchBot(NoticeboardBot):
         for event in report.events:
             pywikibot.stdout(json.dumps(event.as_dict(), ensure_ascii=False)
                              if self.opt.json else describe(event))
+        if not pywikibot.config.simulate:
+            self.store.mark_reported(report.events)
         if not self.opt.json:
             pywikibot.info(f"{label}: {len(report.events)} new event(s), "
                            f"{len(report.changed_boards)} changed board(s), "

@@ -139,3 +139,15 @@ def test_version_one_store_is_upgraded_in_place(tmp_path):
     assert store.claim("mail-1", "emergency") and not store.sent_items("emergency")
     store.mark_sent("mail-1")
     assert not store.claim("mail-1", "emergency") and store.sent_items("emergency") == {"mail-1"}
+
+
+def test_events_stay_unreported_until_a_run_prints_them(store_url):
+    store = Store(store_url)
+    store.record_board("w", "B", revid=7, rev_time=T0, found=[event(5), event(6)])
+    assert [e.revid for e in store.unreported()] == [5, 6]
+    store.mark_reported(store.unreported()[:1])
+    assert [e.revid for e in store.unreported()] == [6]
+    store.mark_reported(store.events())
+    assert store.unreported() == [] and store.stale("private") and store.stale("backlog:w")
+    store.mark_fresh("private")
+    assert not store.stale("private") and store.stale("backlog:w")
