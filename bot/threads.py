@@ -429,7 +429,17 @@ def _comments(text: str, masked: str, signatures: list[_Signature], body_start: 
 def _headings(masked: str) -> list[tuple[int, int, int, str]]:
     """(start, end of line, level, raw text) for every heading line."""
     found = []
-    for match in _HEADING_RE.finditer(masked):
+    # Only lines starting with "=" can be headings: find those with a plain substring
+    # search (fast) instead of trying the pattern at every position of the page.
+    starts = [0] if masked.startswith("=") else []
+    position = masked.find("\n=")
+    while position != -1:
+        starts.append(position + 1)
+        position = masked.find("\n=", position + 1)
+    for start in starts:
+        match = _HEADING_RE.match(masked, start)
+        if match is None:
+            continue
         left, inner, right = match.group(1), match.group(2), match.group(3)
         level = min(len(left), len(right))
         inner = "=" * (len(left) - level) + inner + "=" * (len(right) - level)
