@@ -37,15 +37,32 @@ def _anchor(heading: str) -> str | None:
     return heading
 
 
+def _sensitive(text: str, thread, language: str) -> bool:
+    """Whether triage suggests a category that must not be named in public."""
+    from bot.reports import report_text
+    from bot.triage import suggest
+
+    return any(s.suggested and not s.public for s in suggest(report_text(text, thread),
+                                                              lang=language))
+
+
 def open_threads(board: Board, text: str) -> list[BacklogRow]:
-    """Rows for the open (unclosed) threads of one board."""
+    """Rows for the open (unclosed) threads of one board.
+
+    A heading is withheld when it names a sensitive matter or carries personal data,
+    or when triage of the report suggests a category that must not be named in
+    public (a heading like "Threat left on my talk page" names none of the words).
+    """
+    from bot.boards import load_preset
+
+    language = load_preset(board.preset).language
     rows = []
     for thread in parse_board(text, board.preset, board.layout):
         if thread.closure is not None:
             continue
         stamps = [c.timestamp for c in thread.comments if c.timestamp is not None]
         heading = thread.heading
-        if privacy.public_text_problems(heading):
+        if privacy.public_text_problems(heading) or _sensitive(text, thread, language):
             heading = ""
         rows.append(BacklogRow(
             board=board.title, board_name=board.name, heading=heading,

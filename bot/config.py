@@ -90,6 +90,15 @@ class Config:
     maxlag: int | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
+    def apply_to_pywikibot(self) -> None:
+        """Use the configured throttle and maxlag for every request and save."""
+        import pywikibot
+
+        if self.put_throttle is not None:
+            pywikibot.config.put_throttle = self.put_throttle
+        if self.maxlag is not None:
+            pywikibot.config.maxlag = self.maxlag
+
     @property
     def masked_state_url(self) -> str:
         """The state URL without its password, for printing."""

@@ -45,6 +45,7 @@ def run_cycle(config: Config, store: Store, publisher: Publisher | None, *,
     """
     import pywikibot
 
+    config.apply_to_pywikibot()
     report = CycleReport()
     if unreported:
         # Events a run stored but died before printing come first, in the order found.

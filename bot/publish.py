@@ -61,6 +61,9 @@ class Publisher:
     _run_ok: dict[str, bool] = field(default_factory=dict)
     saved: int = 0
 
+    def __post_init__(self) -> None:
+        self.config.apply_to_pywikibot()
+
     @property
     def simulating(self) -> bool:
         """``-simulate``: nothing is written, so nothing may be recorded as delivered."""

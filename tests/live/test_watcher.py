@@ -137,6 +137,17 @@ def test_killed_process_then_rerun_gives_each_event_once(seeded_wikis, backfille
     assert all(p["kind"] for p in printed)
 
 
+def _position_at_end_of_initial_phase(wikis, config, store: Store) -> None:
+    from datetime import datetime, timezone
+
+    seeder = Seeder(wikis)
+    for board in config.boards:
+        revids = [seeder.done[e.key] for e in seeder.seed.edits_in("initial")
+                  if e.page == board.title and e.key in seeder.done and seeder.done[e.key]]
+        store.record_board(board.wiki, board.title, revid=max(revids),
+                           rev_time=datetime.now(timezone.utc))
+
+
 def _revision_delete(wikis, title: str, revid: int) -> None:
     seeder = Seeder(wikis)
     admin = seeder.session("public", "Admin", anonymous=False)
@@ -150,6 +161,9 @@ def test_later_phase_between_cycles(seeded_wikis, config, tmp_path):
     store = _store(tmp_path)
     first = run_cycle(config, store, None)
     assert first.events == []  # first sight: take position, report nothing
+    # Stand where the initial phase ended, whether or not another test module has
+    # already saved the later phase (the wikis are shared by the whole session).
+    _position_at_end_of_initial_phase(seeded_wikis, config, store)
     apply_seed(seeded_wikis, phase="later")
     incidents = config.board("incidents")
     site = pywikibot.Site("localpub", "localpub")
@@ -212,7 +226,7 @@ def test_watch_script_publishes_a_neutral_escaped_backlog(seeded_wikis, config, 
     assert "Threat left on my talk page" not in page  # names a sensitive matter: withheld
     for secret in load_expected().never_public():
         assert secret not in page
-    assert "Hounding by Shadow Trail" in page or "Rude user at the village pump" in page
+    assert "heading withheld" in page and "{|" in page  # rows, the sensitive ones anonymous
     assert "[[Category:" not in page and "~~~" not in page
     # Run again: nothing changed, so no new edit.
     again = run_pwb(seeded_wikis, "watch_noticeboards", "-once", env=env)

@@ -40,3 +40,13 @@ def test_headings_with_personal_data_are_withheld():
 
 def test_same_boards_same_page():
     assert render_backlog([BOARD], {BOARD.title: TEXT}) == render_backlog([BOARD], {BOARD.title: TEXT})
+
+
+def test_headings_of_reports_triaged_as_private_categories_are_withheld():
+    text = ("== Threat left on my talk page ==\nSomeone wrote that they will come to my house "
+            "and hurt me. [[Special:Diff/9]] [[User:D]] 04:00, 1 May 2024 (UTC)\n"
+            "== Edit warring at Foo ==\nTwo users keep reverting. [[Special:Diff/10]] "
+            "[[User:E]] 05:00, 1 May 2024 (UTC)\n")
+    page, count = render_backlog([BOARD], {BOARD.title: text})
+    assert count == 2
+    assert "Threat left" not in page and "Edit warring at Foo" in page
