@@ -83,7 +83,8 @@ def _compile(raw: Mapping) -> Preset:
     for number, spellings in enumerate(ts["months"], start=1):
         for spelling in [spellings] if isinstance(spellings, str) else spellings:
             months[spelling] = number
-    zones = {abbr: timezone(timedelta(hours=hours)) for abbr, hours in ts["zones"].items()}
+    zones = {abbr: timezone.utc if hours == 0 else timezone(timedelta(hours=hours))
+             for abbr, hours in ts["zones"].items()}
     pieces = {
         "hour": r"(?P<hour>[0-2]?\d)",
         "minute": r"(?P<minute>[0-5]\d)",

@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from functools import lru_cache
+from typing import NamedTuple
 
 from bot.boards import Preset, load_preset, template_key
 from bot.usernames import canonical_user_name, normalise_name
@@ -177,13 +178,15 @@ def _param(named: dict[str, str], which: int | str) -> str | None:
 
 
 def _make_time(preset: Preset, match: re.Match[str]) -> datetime | None:
+    year, month, day, hour, minute, zone = match.group("year", "month", "day", "hour",
+                                                       "minute", "zone")
+    tz = preset.zones.get(zone)
     try:
-        local = datetime(int(match["year"]), preset.month_numbers[match["month"]],
-                         int(match["day"]), int(match["hour"]), int(match["minute"]),
-                         tzinfo=preset.zones[match["zone"]])
-    except (ValueError, KeyError):
+        local = datetime(int(year), preset.month_numbers[month], int(day), int(hour),
+                         int(minute), tzinfo=tz)
+    except (ValueError, KeyError, TypeError):
         return None
-    return local.astimezone(timezone.utc)
+    return local if tz is timezone.utc else local.astimezone(timezone.utc)
 
 
 _USER_TEMPLATE_RE = re.compile(
@@ -219,8 +222,7 @@ def _key(*parts: object) -> str:
 
 # --------------------------------------------------------------------------- signatures
 
-@dataclass(frozen=True)
-class _Signature:
+class _Signature(NamedTuple):  # a tuple: thousands are made per page
     author: str | None
     timestamp: datetime | None
     start: int  # where the signature (or unsigned template) starts
@@ -255,15 +257,18 @@ def _timestamps(masked: str, preset: Preset):
     """
     last_end = 0
     size = len(masked)
+    search = preset.timestamp_re.search
     for hit in preset.zone_re.finditer(masked):
-        if hit.start() < last_end:
+        here, there = hit.start(), hit.end()
+        if here < last_end:
             continue
-        for match in preset.timestamp_re.finditer(masked, max(last_end, hit.start() - _BEFORE_ZONE),
-                                                  min(size, hit.end() + _AFTER_ZONE)):
-            if match.start() <= hit.start() and match.end() >= hit.end():
-                last_end = match.end()
-                yield match
-                break
+        position, stop = max(last_end, here - _BEFORE_ZONE), min(size, there + _AFTER_ZONE)
+        match = search(masked, position, stop)
+        while match is not None and match.end() < there:
+            match = search(masked, match.end(), stop)
+        if match is not None and match.start() <= here:
+            last_end = match.end()
+            yield match
 
 
 def _signatures(masked: str, preset: Preset) -> list[_Signature]:
@@ -289,9 +294,8 @@ def _signatures(masked: str, preset: Preset) -> list[_Signature]:
             taken.append((match.start(), close))
 
     # User links are found once; each timestamp takes the last one that ends before it.
-    links = [(m.start(), m.end(), m.group("name") or m.group("contrib"))
-             for m in preset.user_link_re.finditer(masked)]
-    link_ends = [end for _, end, _ in links]
+    links = list(preset.user_link_re.finditer(masked))
+    link_ends = [m.end() for m in links]
     taken_starts = [a for a, _ in taken]
     previous_end = 0
     for match in _timestamps(masked, preset):
@@ -306,9 +310,11 @@ def _signatures(masked: str, preset: Preset) -> list[_Signature]:
         line_start = masked.rfind("\n", 0, here) + 1
         window_start = max(line_start, previous_end, here - SIGNATURE_REACH)
         i = bisect_right(link_ends, here) - 1
-        if i >= 0 and links[i][0] >= window_start:
-            author = normalise_name(html.unescape(links[i][2]))
-            found.append(_Signature(author, stamp, links[i][0], match.end(), "link"))
+        if i >= 0 and links[i].start() >= window_start:
+            link = links[i]
+            name = link.group("name") or link.group("contrib")
+            author = normalise_name(html.unescape(name) if "&" in name else name)
+            found.append(_Signature(author, stamp, link.start(), match.end(), "link"))
         else:
             line_end = masked.find("\n", match.end())
             if not _END_OF_SIGNATURE_RE.fullmatch(masked, match.end(),
