@@ -86,6 +86,7 @@ class Config:
     trusted_groups: tuple[str, ...] = ("sysop",)
     resources_max_age_days: int = 365
     resources_report_page: str | None = None
+    resources_source: str | None = None  # "wiki:Title" of a JSON page; None: the repository's file
     put_throttle: float | None = None
     maxlag: int | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -233,5 +234,6 @@ def load_config(path: str | Path | None = None) -> Config:
                   trusted_groups=tuple(raw.get("trusted_groups", ("sysop",))),
                   resources_max_age_days=raw.get("resources", {}).get("max_age_days", 365),
                   resources_report_page=raw.get("resources", {}).get("report_page"),
+                  resources_source=raw.get("resources", {}).get("source"),
                   put_throttle=throttle.get("put_throttle"), maxlag=throttle.get("maxlag"),
                   raw=raw)

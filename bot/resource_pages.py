@@ -67,6 +67,29 @@ def update_pages(config: Config, publisher, *, lang: str | None = None,
     return run
 
 
+def source_resources(config: Config, publisher) -> tuple[Resource, ...]:
+    """The canonical source: the repository's file, or the JSON page the configuration
+    names (``resources: {source: "wiki:Title"}``), validated before any edit."""
+    import json
+
+    from bot.errors import DataError
+    from bot.resources import parse_catalogue
+
+    where = config.resources_source
+    if not where:
+        return load_resources()
+    wiki, _, title = where.partition(":")
+    text = publisher.read(wiki, title)
+    if text is None:
+        raise DataError(f"{where}: the resource source page does not exist")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{where}: entry at line {exc.lineno}, field (JSON syntax): "
+                        f"{exc.msg}.") from None
+    return parse_catalogue(data, where).resources
+
+
 def maintenance_report(resources: tuple[Resource, ...], *, max_age_days: int,
                        timeout: float = 10.0, today: date | None = None) -> tuple[str, int]:
     """Wikitext of the link and freshness report, and the number of problems in it."""

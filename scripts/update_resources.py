@@ -2,7 +2,9 @@
 """Keep the support-resource list pages in step with the canonical source.
 
 Renders each configured resource page's part (by language and region) from the
-validated source and saves it between the page's markers when it changed; text
+validated source (the repository's file, or a protected JSON page on a wiki named by
+``resources: {source: "wiki:Title"}`` in the configuration) and saves it between the
+page's markers when it changed; text
 outside the markers is never touched, and a page without markers is left alone with
 a clear message.  The source is validated before any edit.
 
@@ -55,12 +57,11 @@ def main(*args: str) -> int:
         from bot.config import load_config
         from bot.messages import summary
         from bot.publish import Publisher
-        from bot.resource_pages import maintenance_report, update_pages
-        from bot.resources import load_resources
+        from bot.resource_pages import maintenance_report, source_resources, update_pages
 
         config = load_config(options.get("deployment"))
-        resources = load_resources()  # an invalid source stops here, before any edit
         publisher = Publisher(config, ResourceBot(always=True))
+        resources = source_resources(config, publisher)  # invalid: stops before any edit
         run = update_pages(config, publisher, lang=language, title=options.get("page"),
                            resources=resources)
         for where, what in run.changed:

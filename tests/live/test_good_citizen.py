@@ -107,3 +107,43 @@ def test_every_script_runs_with_simulate(seeded_wikis, tmp_path, script, args):
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert _text(admin, "User:Watcher/Noticeboard backlog")[1] == before
+
+
+def test_a_changed_entry_gives_one_edit_naming_it_and_a_wiki_json_source(seeded_wikis, tmp_path):
+    import dataclasses
+    import json
+
+    import yaml
+
+    from bot.datafiles import read_yaml
+    from bot.publish import Publisher
+    from bot.resource_pages import source_resources, update_pages
+    from bot.resources.catalogue import DEFAULT_PATH
+    from scripts.update_resources import ResourceBot
+
+    admin = _admin(seeded_wikis)
+    start, end = markers("main")
+    admin.call("POST", action="edit", title="Project:Support resources", token=admin.token,
+               text=f"Intro.\n{start}\n{end}\n", summary="markers")
+    # The source as a JSON page on the wiki, one entry's name changed.
+    data = read_yaml(DEFAULT_PATH)
+    admin.call("POST", action="edit", title="Project:Resource source.json", token=admin.token,
+               text=json.dumps(data), contentmodel="json", summary="source")
+    raw = dict(load_config().raw, resources={"source": "localpub:Project:Resource source.json"})
+    deployment = tmp_path / "deployment.yaml"
+    deployment.write_text(yaml.safe_dump(raw))
+    config = load_config(deployment)
+    publisher = Publisher(config, ResourceBot(always=True))
+    resources = source_resources(config, publisher)
+    first = update_pages(config, publisher, lang="en", resources=resources)
+    assert first.edits == 1
+    changed = tuple(dataclasses.replace(r, url="https://example.org/moved") if
+                    r.id == "find-a-helpline" else r for r in resources)
+    _, before = _text(admin, "Project:Support resources")
+    second = update_pages(config, publisher, lang="en", resources=changed)
+    assert second.edits == 1 and second.changed == [
+        ("localpub:Project:Support resources", "updated find-a-helpline")]
+    summary = admin.call("GET", action="query", prop="revisions", rvprop="comment",
+                         titles="Project:Support resources")["query"]["pages"][0]["revisions"][0]
+    assert "find-a-helpline" in summary["comment"]
+    assert update_pages(config, publisher, lang="en", resources=changed).edits == 0
