@@ -209,9 +209,14 @@ class FaultLab:
                    self.proxy.stats.requests, work_seconds=time.monotonic() - first)
 
     def clean_run(self, store_url: str, *, publish: bool = True) -> list:
-        """A fault-free cycle in this process (direct to the wiki); its new events."""
+        """A fault-free cycle in this process (direct to the wiki), as the script runs
+        it: the events it reports include those a killed run stored but never printed."""
         publisher = Publisher(self.config, _clean_bot()) if publish else None
-        return run_cycle(self.config, Store(store_url), publisher, backfill=BACKFILL).events
+        store = Store(store_url)
+        events = run_cycle(self.config, store, publisher, backfill=BACKFILL,
+                           unreported=True).events
+        store.mark_reported(events)
+        return events
 
     # -- the backlog page -----------------------------------------------------------
     def human_edit(self, note: str) -> int:
