@@ -125,8 +125,12 @@ def test_a_changed_entry_gives_one_edit_naming_it_and_a_wiki_json_source(seeded_
     start, end = markers("main")
     admin.call("POST", action="edit", title="Project:Support resources", token=admin.token,
                text=f"Intro.\n{start}\n{end}\n", summary="markers")
-    # The source as a JSON page on the wiki, one entry's name changed.
+    # The source as a JSON page on the wiki, with an injection attempt in one entry.
     data = read_yaml(DEFAULT_PATH)
+    hostile = "Find A Helpline [[Category:Injected]] {{Delete}} ~~~~ <b>x</b> __NOINDEX__"
+    for entry in data["resources"]:
+        if entry["id"] == "find-a-helpline":
+            entry["name"]["en"] = hostile
     admin.call("POST", action="edit", title="Project:Resource source.json", token=admin.token,
                text=json.dumps(data), contentmodel="json", summary="source")
     raw = dict(load_config().raw, resources={"source": "localpub:Project:Resource source.json"})
@@ -137,6 +141,13 @@ def test_a_changed_entry_gives_one_edit_naming_it_and_a_wiki_json_source(seeded_
     resources = source_resources(config, publisher)
     first = update_pages(config, publisher, lang="en", resources=resources)
     assert first.edits == 1
+    # The hostile name renders as text: no category, no template, no signature.
+    page = admin.call("GET", action="parse", page="Project:Support resources",
+                      prop="categories|templates|text")["parse"]
+    assert page["categories"] == [] and page["templates"] == []
+    shown = __import__("html").unescape(page["text"])
+    assert "Find A Helpline [[Category:Injected]] {{Delete}} ~~~~ <b>x</b>" in shown
+    assert "Admin" not in _text(admin, "Project:Support resources")[0]
     changed = tuple(dataclasses.replace(r, url="https://example.org/moved") if
                     r.id == "find-a-helpline" else r for r in resources)
     _, before = _text(admin, "Project:Support resources")
