@@ -335,6 +335,31 @@ class Store:
         with self.engine.begin() as conn:
             self._set_meta(conn, f"stale:{name}"[:64], "0")
 
+    # -- forgetting on time -------------------------------------------------------------
+    def purge(self, *, older_than: datetime | None = None,
+              hidden_revids: Iterable[tuple[str, int]] = ()) -> tuple[int, int]:
+        """Forget what must not be kept; return (events deleted, events scrubbed).
+
+        Events older than *older_than* are deleted.  Events from revisions that were
+        revision-deleted or suppressed on the wiki (*hidden_revids*: (wiki, revid))
+        lose everything derived from the hidden text: triage labels, targets,
+        fingerprint and heading.  Private pages are redrawn afterwards.
+        """
+        deleted = scrubbed = 0
+        with self.engine.begin() as conn:
+            if older_than is not None:
+                deleted = conn.execute(events.delete().where(
+                    events.c.rev_time < _naive(older_than))).rowcount
+            for wiki, revid in hidden_revids:
+                scrubbed += conn.execute(events.update().where(
+                    events.c.wiki == wiki, events.c.revid == revid,
+                    events.c.heading != "").values(
+                    categories=None, targets=None, fingerprint=None, heading="",
+                    emergency=False)).rowcount
+            if deleted or scrubbed:
+                self._set_meta(conn, "stale:private", "1")
+        return deleted, scrubbed
+
     # -- outbox: mail and other one-off deliveries --------------------------------------
     def claim(self, item_key: str, kind: str) -> bool:
         """Record the intent to deliver *item_key*; False if it was delivered before.

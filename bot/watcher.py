@@ -125,6 +125,25 @@ class BoardFetcher:
                                 rev.get("user"), rev.get("comment"), slot.get("content"))
         return None
 
+    def hidden(self, revids: list[int]) -> set[int]:
+        """Which of *revids* are now revision-deleted, suppressed or gone, batched."""
+        found: set[int] = set()
+        for start in range(0, len(revids), TITLES_PER_REQUEST):
+            chunk = revids[start:start + TITLES_PER_REQUEST]
+            # The text's sha1 is hidden exactly when the text is; asking for it costs
+            # nothing like asking for the content.
+            data = self._query(prop="revisions", revids="|".join(map(str, chunk)),
+                               rvprop="ids|sha1")
+            seen = set()
+            for page in data["query"].get("pages", []):
+                for rev in page.get("revisions", []):
+                    seen.add(rev["revid"])
+                    if rev.get("sha1hidden") or rev.get("texthidden") or rev.get("suppressed"):
+                        found.add(rev["revid"])
+            # Revisions of deleted pages come back as "badrevids" (or not at all).
+            found |= set(chunk) - seen
+        return found
+
     def texts(self, titles: list[str]) -> dict[str, str]:
         """Current wikitext of several pages, batched."""
         found: dict[str, str] = {}

@@ -158,3 +158,25 @@ def test_a_changed_entry_gives_one_edit_naming_it_and_a_wiki_json_source(seeded_
                          titles="Project:Support resources")["query"]["pages"][0]["revisions"][0]
     assert "find-a-helpline" in summary["comment"]
     assert update_pages(config, publisher, lang="en", resources=changed).edits == 0
+
+
+def test_purge_scrubs_reports_whose_revision_was_hidden(seeded_wikis, tmp_path):
+    from bot.store import Store
+
+    url = f"sqlite:///{tmp_path}/purge.sqlite"
+    env = {"NBH_STATE_URL": url}
+    assert run_pwb(seeded_wikis, "watch_noticeboards", "-backfill:30", env=env).returncode == 0
+    store = Store(url)
+    opened = [e for e in store.events() if e.kind == "thread-opened" and e.categories]
+    target = opened[0]
+    admin = _admin(seeded_wikis)
+    admin.call("POST", action="revisiondelete", type="revision", target=target.board,
+               ids=str(target.revid), hide="content", reason="test", token=admin.token)
+    result = run_pwb(seeded_wikis, "purge_state", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "scrubbed 1 report(s)" in result.stdout
+    after = {e.key: e for e in store.events()}
+    assert after[target.key].categories == () and after[target.key].heading == ""
+    assert all(e.categories for e in opened[1:] if e.key in after)
+    again = run_pwb(seeded_wikis, "purge_state", env=env)
+    assert "scrubbed 0 report(s)" in again.stdout

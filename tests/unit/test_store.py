@@ -151,3 +151,22 @@ def test_events_stay_unreported_until_a_run_prints_them(store_url):
     assert store.unreported() == [] and store.stale("private") and store.stale("backlog:w")
     store.mark_fresh("private")
     assert not store.stale("private") and store.stale("backlog:w")
+
+
+def test_purge_forgets_old_events_and_scrubs_hidden_revisions(store_url):
+    from datetime import timedelta
+
+    store = Store(store_url)
+    old = event(5, rev_time=T0 - timedelta(days=400))
+    hidden = event(6, categories=(("doxxing", 0.9),), targets=("X",), fingerprint="fp")
+    store.record_board("w", "B", revid=9, rev_time=T0, found=[old, hidden, event(7)])
+    store.mark_fresh("private")
+    deleted, scrubbed = store.purge(older_than=T0 - timedelta(days=365),
+                                    hidden_revids=[("w", 6)])
+    remaining = {e.revid: e for e in store.events()}
+    assert deleted == 1 and sorted(remaining) == [6, 7]
+    assert scrubbed == 1 and remaining[6].heading == "" and remaining[6].categories == ()
+    assert remaining[6].targets == () and remaining[6].fingerprint is None
+    assert remaining[7].heading == "Heading ünïcode"
+    assert store.stale("private")
+    assert store.purge(hidden_revids=[("w", 6)]) == (0, 0)  # nothing left to scrub
