@@ -35,6 +35,12 @@ class Board:
     title: str
     preset: str = "enwiki"
     layout: str = "threads"
+    archives: str | None = None
+
+    @property
+    def archive_prefix(self) -> str:
+        """Title prefix of the archive pages ("/Archiv" matches "/Archive 12" too)."""
+        return self.archives or f"{self.title}/Archiv"
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,7 @@ class PrivateDestinations:
     urgent_page: str | None = None
     flags_page: str | None = None
     drafts_page: str | None = None
+    outcomes_page: str | None = None
     emergency_recipients: tuple[str, ...] = ()
     flag_recipients: tuple[str, ...] = ()
 

@@ -77,7 +77,7 @@ def run_cycle(config: Config, store: Store, publisher: Publisher | None, *,
     if publisher is not None and config.private is not None and store.stale("private"):
         done = publish_private(config, store, publisher,
                                url_of=lambda e: _url(report.sites, config, e),
-                               trusted=_trusted_lookup(config, report.sites))
+                               trusted=trusted_lookup(config, report.sites))
         report.edits += done.edits
         report.mails += done.mails
         report.failures += done.failures
@@ -100,7 +100,7 @@ def _url(sites: dict, config: Config, event: Event) -> str | None:
     return f"{site.protocol()}://{site.hostname()}{path}#{quote(anchor, safe='')}"
 
 
-def _trusted_lookup(config: Config, sites: dict):
+def trusted_lookup(config: Config, sites: dict):
     """Whether a closer is in a trusted group (sysop, or configured), per wiki; cached."""
     cache: dict[tuple[str, str], bool] = {}
 

@@ -3,18 +3,21 @@ notes on repeat reporters, and emergency mail.
 
 Every page here is rendered afresh from the store and saved only when it changed, so
 a run that died half-way is repaired by the next one.  Mail goes through the store's
-outbox (claim, send, mark): at least once, never silently lost.  Nothing here may be
+outbox, one item per mail and recipient (claim, send, mark sent): at least once, never
+silently lost, and sent again only when a run dies, or loses the wiki's reply, after
+the wiki accepted the mail and before it was marked (see :func:`deliver`).  Nothing here may be
 written to a public page; :class:`bot.publish.Publisher` refuses that, and
 :func:`publish_private` only ever asks for private writes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
 from bot.config import Config
@@ -22,7 +25,8 @@ from bot.errors import WikiError
 from bot.events import Event
 from bot.messages import summary
 from bot.rendering import render
-from bot.reporters import (ReportRecord, find_repeat_reporters, render_flag,
+from bot.history import HistoryEntry, report_id
+from bot.reporters import (OUTCOMES, ReportRecord, find_repeat_reporters, render_flag,
                            reporter_id, should_notify)
 from bot.store import Store
 from bot.categories import category_route
@@ -45,6 +49,11 @@ class ReportRow:
     @property
     def key(self) -> str:
         return f"{self.opened.wiki}|{self.opened.board}|{self.opened.thread_key}"
+
+    @property
+    def id(self) -> str:
+        """The short id functionaries use to set the report's outcome."""
+        return report_id(self.key)
 
     @property
     def open(self) -> bool:
@@ -95,6 +104,40 @@ def report_records(rows: Iterable[ReportRow], trusted: Callable[[str, str], bool
     return records
 
 
+def with_history(records: list[ReportRecord], history: Iterable[HistoryEntry]) -> list[ReportRecord]:
+    """*records* and the backfilled reports the watcher has not seen itself."""
+    seen = {r.key for r in records}
+    extra = [record for entry in history if entry.key not in seen
+             for record in [entry.record()] if record is not None]
+    return records + extra
+
+
+def with_outcomes_set(records: list[ReportRecord],
+                      outcomes: dict[str, tuple[str, str]]) -> list[ReportRecord]:
+    """*records* with the outcomes functionaries set or corrected (these count: a
+    functionary made the call)."""
+    out = []
+    for record in records:
+        found = outcomes.get(report_id(record.key))
+        if found is not None:
+            record = replace(record, outcome=found[0], closer_trusted=True,
+                             closer=record.closer or "functionary")
+        out.append(record)
+    return out
+
+
+_OUTCOME_RE = re.compile(
+    r"\{\{\s*Noticeboard helper outcome\s*\|\s*report\s*=\s*([0-9a-f]{10})\s*"
+    r"\|\s*outcome\s*=\s*([\w-]+)\s*\}\}", re.IGNORECASE)
+
+
+def read_outcomes(text: str | None) -> list[tuple[str, str]]:
+    """(report id, outcome) of every outcome line a functionary wrote; unknown
+    outcome words are left out (the page says so next time it is read)."""
+    return [(m.group(1).lower(), m.group(2).lower()) for m in _OUTCOME_RE.finditer(text or "")
+            if m.group(2).lower() in OUTCOMES]
+
+
 _DECISION_RE = re.compile(
     r"\{\{\s*Noticeboard helper flag\s*\|\s*reporter\s*=([^|{}]*)\|\s*evidence\s*=\s*([\w-]+)\s*"
     r"\|\s*status\s*=\s*(\w+)\s*\}\}")
@@ -108,6 +151,13 @@ def read_decisions(text: str | None) -> list[tuple[str, str, str]]:
         if status in ("dismissed", "confirmed"):
             found.append((html.unescape(match.group(1)).strip(), match.group(2), status))
     return found
+
+
+def outbox_item(kind: str, mail_key: str, recipient: str) -> str:
+    """The outbox key of one mail to one recipient (hashed: fits the 64-character
+    column whatever the names)."""
+    digest = hashlib.sha1(f"{mail_key}|{recipient}".encode()).hexdigest()
+    return f"{kind}-mail:{digest}"
 
 
 @dataclass
@@ -148,32 +198,32 @@ def publish_private(config: Config, store: Store, publisher, *,
     wiki = private.wiki
     if private.triage_queue:
         page = render("private/queue.wikitext.j2", rows=[r for r in rows if r.open],
-                      closed=[r for r in rows if not r.open][-50:])
+                      closed=[r for r in rows if not r.open][-50:],
+                      outcomes_page=private.outcomes_page)
         done.save(publisher, wiki, private.triage_queue, page, summary("queue-summary"))
     urgent = [r for r in rows if r.opened.emergency]
     if private.urgent_page:
         page = render("private/urgent.wikitext.j2", rows=urgent)
         done.save(publisher, wiki, private.urgent_page, page, summary("urgent-summary"))
+    # Stores written before mail had one outbox item per recipient hold one item per
+    # report, marked sent once every recipient had it.
+    mailed_before = store.sent_items("emergency-mail")
     for row in urgent:
         if not row.open or not private.emergency_recipients:
             continue
-        item = f"emergency:{row.opened.key}"
-        if not store.claim(item, "emergency-mail"):
+        if f"emergency:{row.opened.key}" in mailed_before:
             continue
-        text = render("mail/emergency.txt.j2", row=row)
-        try:
-            for user in private.emergency_recipients:
-                publisher.mail(wiki, user, "Noticeboard helper: a report may need the "
-                               "emergency path", text)
-                done.mails += 1
-        except WikiError as exc:  # claimed but not sent: tried again next cycle
-            log.warning("Emergency mail not sent: %s", exc)
-            done.failures.append(str(exc))
-            continue
-        if not publisher.simulating:
-            store.mark_sent(item)
+        deliver(store, publisher, done, wiki, private.emergency_recipients,
+                kind="emergency", mail_key=row.opened.key,
+                subject="Noticeboard helper: a report may need the emergency path",
+                text=render("mail/emergency.txt.j2", row=row))
 
-    records = report_records(rows, trusted)
+    if private.outcomes_page:
+        for rid, outcome in read_outcomes(publisher.read(wiki, private.outcomes_page)):
+            store.set_outcome(rid, outcome, source="wiki")
+    history = [h for h in store.history() if h.opened >= since]
+    records = with_outcomes_set(with_history(report_records(rows, trusted), history),
+                                store.outcomes_set())
     flags = find_repeat_reporters(records, now=now)
     confirmed: set[str] = set()
     if private.flags_page:
@@ -202,10 +252,41 @@ def publish_private(config: Config, store: Store, publisher, *,
         if not should_notify(flag, sent, dismissed):
             continue
         done.flags += 1
-        for user in private.flag_recipients:
-            publisher.mail(wiki, user, "Noticeboard helper: a reporter's history to look at",
-                           render("mail/flag.txt.j2", flag=flag, page=private.flags_page))
-            done.mails += 1
-        if not publisher.simulating:
+        delivered = deliver(
+            store, publisher, done, wiki, private.flag_recipients, kind="flag",
+            mail_key=f"{reporter_id(flag.reporter)}|{flag.evidence_key}",
+            subject="Noticeboard helper: a reporter's history to look at",
+            text=render("mail/flag.txt.j2", flag=flag, page=private.flags_page))
+        if delivered and not publisher.simulating:
             store.add_flag_keys(flag.reporter, flag.notification_keys, "sent")
     return done
+
+
+def deliver(store: Store, publisher, done: PrivateReport, wiki: str,
+            recipients: Iterable[str], *, kind: str, mail_key: str, subject: str,
+            text: str) -> bool:
+    """Mail *text* to every recipient who does not have it yet; True when all have it.
+
+    Each mail to each recipient is one outbox item: claimed, sent through the wiki,
+    then marked sent.  A failed send is noted in *done* and retried next cycle for that
+    recipient only, never again for those who got it.  The guarantee is at least once:
+    EmailUser cannot be asked whether it sent a mail, so a mail the wiki accepted but
+    whose reply was lost (the request layer retries it), or whose run died before it was
+    marked, is sent once more.  Nothing else sends a mail twice.
+    """
+    complete = True
+    for user in recipients:
+        item = outbox_item(kind, mail_key, user)
+        if not store.claim(item, f"{kind}-mail"):
+            continue  # this recipient has it
+        try:
+            publisher.mail(wiki, user, subject, text)
+        except WikiError as exc:  # claimed but not sent: tried again next cycle
+            log.warning("Mail not sent: %s", exc)
+            done.failures.append(str(exc))
+            complete = False
+            continue
+        done.mails += 1
+        if not publisher.simulating:
+            store.mark_sent(item)
+    return complete

@@ -121,3 +121,26 @@ def run_script(work: Callable[[], int | None]) -> int:
     except pywikibot.exceptions.ServerError as exc:
         pywikibot.error(f"the wiki is unreachable or failing: {str(exc).splitlines()[0]}")
     return 1
+
+
+class Progress:
+    """A progress bar on stderr for long runs: redrawn in place on a terminal, one
+    line per step in a log file (Toolforge jobs), so it is useful in both."""
+
+    def __init__(self, label: str, *, stream=None, width: int = 30) -> None:
+        self.label = label
+        self.stream = stream or sys.stderr
+        self.width = width
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+
+    def update(self, done: int, total: int, note: str = "") -> None:
+        filled = self.width * done // total if total else self.width
+        bar = "#" * filled + "." * (self.width - filled)
+        line = f"{self.label} [{bar}] {done}/{total} {note}".rstrip()
+        if self.tty:
+            self.stream.write("\r\x1b[K" + line)
+            if done >= total:
+                self.stream.write("\n")
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()

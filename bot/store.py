@@ -9,6 +9,7 @@ loses nothing on the next run.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -22,6 +23,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from bot.errors import ConfigError, NoticeboardError
 from bot.events import Event
+from bot.history import HistoryEntry
 
 metadata = sa.MetaData()
 
@@ -85,6 +87,47 @@ flag_keys = sa.Table(
     sa.Column("updated", sa.DateTime, nullable=False),
 )
 
+# version 4: reporter history found by backfilling board archives, how far each
+# archive page was read, and outcomes set or corrected by functionaries.
+history = sa.Table(
+    "nbh_history", metadata,
+    sa.Column("report_key", sa.String(40), primary_key=True),  # sha1 of wiki|board|thread
+    sa.Column("wiki", sa.String(64), nullable=False),
+    sa.Column("board", sa.String(255), nullable=False),
+    sa.Column("thread_key", sa.String(255), nullable=False),
+    sa.Column("heading", sa.String(255), nullable=False),
+    sa.Column("reporter", sa.String(255)),  # None: no revision found for the signature
+    sa.Column("revid", sa.BigInteger, nullable=False),  # the revision opening it (0: unknown)
+    sa.Column("opened", sa.DateTime, nullable=False),
+    sa.Column("closed", sa.DateTime),
+    sa.Column("closer", sa.String(255)),
+    sa.Column("closer_trusted", sa.Boolean, nullable=False, default=False),
+    sa.Column("outcome", sa.String(32)),
+    sa.Column("evidence", sa.String(255)),  # why that outcome (ids and codes, never text)
+    sa.Column("targets", sa.Text),
+    sa.Column("fingerprint", sa.String(1024)),
+    sa.Column("source", sa.String(255), nullable=False),  # the page it was read from
+    sa.Column("updated", sa.DateTime, nullable=False),
+)
+
+backfill_pages = sa.Table(
+    "nbh_backfill_pages", metadata,
+    sa.Column("wiki", sa.String(64), primary_key=True),
+    sa.Column("title", sa.String(255), primary_key=True),
+    sa.Column("revid", sa.BigInteger, nullable=False),  # the revision that was read
+    sa.Column("reports", sa.Integer, nullable=False),
+    sa.Column("done", sa.DateTime, nullable=False),
+)
+
+outcome_overrides = sa.Table(
+    "nbh_outcomes", metadata,
+    sa.Column("report_id", sa.String(16), primary_key=True),
+    sa.Column("outcome", sa.String(32), nullable=False),
+    sa.Column("source", sa.String(32), nullable=False),  # wiki page or script
+    sa.Column("set_by", sa.String(255)),
+    sa.Column("updated", sa.DateTime, nullable=False),
+)
+
 _V2_EVENT_COLUMNS = ("categories TEXT", "emergency BOOLEAN NOT NULL DEFAULT 0",
                      "targets TEXT", "fingerprint VARCHAR(1024)", "outcome VARCHAR(32)")
 
@@ -112,10 +155,15 @@ def _migration_3(conn: Connection) -> None:
                              f"NOT NULL DEFAULT 1"))
 
 
+def _migration_4(conn: Connection) -> None:
+    for table in (history, backfill_pages, outcome_overrides):
+        table.create(conn, checkfirst=True)
+
+
 # Schema versions: each function moves the schema from version i to i + 1.  Append,
 # never edit, so a deployed store upgrades step by step.
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_migration_1, _migration_2,
-                                                        _migration_3)
+                                                        _migration_3, _migration_4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -350,15 +398,117 @@ class Store:
             if older_than is not None:
                 deleted = conn.execute(events.delete().where(
                     events.c.rev_time < _naive(older_than))).rowcount
+                deleted += conn.execute(history.delete().where(
+                    history.c.opened < _naive(older_than))).rowcount
             for wiki, revid in hidden_revids:
                 scrubbed += conn.execute(events.update().where(
                     events.c.wiki == wiki, events.c.revid == revid,
                     events.c.heading != "").values(
                     categories=None, targets=None, fingerprint=None, heading="",
                     emergency=False)).rowcount
+                scrubbed += conn.execute(history.update().where(
+                    history.c.wiki == wiki, history.c.revid == revid,
+                    history.c.heading != "").values(
+                    targets=None, fingerprint=None, heading="")).rowcount
             if deleted or scrubbed:
                 self._set_meta(conn, "stale:private", "1")
         return deleted, scrubbed
+
+    # -- reporter history from archives, and outcomes set by functionaries -----------
+    def backfill_position(self, wiki: str, title: str) -> int | None:
+        """The revision of an archive page that was read completely, if any."""
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(backfill_pages.c.revid).where(
+                backfill_pages.c.wiki == wiki, backfill_pages.c.title == title[:255])).first()
+        return row.revid if row else None
+
+    def record_history(self, wiki: str, title: str, revid: int,
+                       entries: Iterable[HistoryEntry]) -> int:
+        """Store the reports read from one page and the page's position, together.
+
+        A report seen again (on the board, then in its archive) is updated with what
+        the later reading knows: a closure, an outcome, an attribution.  Returns how
+        many reports were new.
+        """
+        now = _naive(datetime.now(timezone.utc))
+        new = 0
+        entries = list(entries)
+        with self.engine.begin() as conn:
+            for entry in entries:
+                key = hashlib.sha1(entry.key.encode()).hexdigest()
+                values = dict(
+                    wiki=entry.wiki, board=entry.board, thread_key=entry.thread_key[:255],
+                    heading=entry.heading[:255], reporter=entry.reporter, revid=entry.revid,
+                    opened=_naive(entry.opened), closed=_naive(entry.closed),
+                    closer=entry.closer, closer_trusted=entry.closer_trusted,
+                    outcome=entry.outcome, evidence=entry.evidence,
+                    targets=json.dumps(entry.targets) if entry.targets else None,
+                    fingerprint=entry.fingerprint, source=entry.source[:255], updated=now)
+                old = conn.execute(sa.select(history).where(
+                    history.c.report_key == key)).first()
+                if old is None:
+                    conn.execute(history.insert().values(report_key=key, **values))
+                    new += 1
+                    continue
+                if entry.reporter is None and old.reporter is not None:
+                    for column in ("reporter", "revid", "opened"):
+                        values[column] = getattr(old, column)
+                if entry.closed is None and entry.outcome is None:
+                    for column in ("closed", "closer", "closer_trusted", "outcome", "evidence"):
+                        values[column] = getattr(old, column)
+                conn.execute(history.update().where(history.c.report_key == key).values(**values))
+            done = dict(revid=revid, reports=len(entries), done=now)
+            changed = conn.execute(backfill_pages.update().where(
+                backfill_pages.c.wiki == wiki, backfill_pages.c.title == title[:255]
+            ).values(**done))
+            if changed.rowcount == 0:
+                conn.execute(backfill_pages.insert().values(wiki=wiki, title=title[:255], **done))
+            if entries:
+                self._set_meta(conn, "stale:private", "1")
+        return new
+
+    def history(self, *, wiki: str | None = None, board: str | None = None
+                ) -> list[HistoryEntry]:
+        """Reports found by backfilling, oldest first."""
+        query = sa.select(history).order_by(history.c.opened, history.c.thread_key)
+        if wiki is not None:
+            query = query.where(history.c.wiki == wiki)
+        if board is not None:
+            query = query.where(history.c.board == board)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [HistoryEntry(
+            wiki=r.wiki, board=r.board, thread_key=r.thread_key, heading=r.heading,
+            reporter=r.reporter, revid=r.revid, opened=_utc(r.opened), source=r.source,
+            closed=_utc(r.closed), closer=r.closer, closer_trusted=bool(r.closer_trusted),
+            outcome=r.outcome, evidence=r.evidence,
+            targets=tuple(json.loads(r.targets or "[]")), fingerprint=r.fingerprint)
+            for r in rows]
+
+    def set_outcome(self, report_id: str, outcome: str, *, source: str,
+                    set_by: str | None = None) -> bool:
+        """A functionary's outcome for a report; True when it changed anything."""
+        now = _naive(datetime.now(timezone.utc))
+        with self.engine.begin() as conn:
+            old = conn.execute(sa.select(outcome_overrides).where(
+                outcome_overrides.c.report_id == report_id)).first()
+            if old is not None and old.outcome == outcome:
+                return False
+            values = dict(outcome=outcome, source=source[:32],
+                          set_by=set_by[:255] if set_by else None, updated=now)
+            if old is None:
+                conn.execute(outcome_overrides.insert().values(report_id=report_id, **values))
+            else:
+                conn.execute(outcome_overrides.update().where(
+                    outcome_overrides.c.report_id == report_id).values(**values))
+            self._set_meta(conn, "stale:private", "1")
+        return True
+
+    def outcomes_set(self) -> dict[str, tuple[str, str]]:
+        """report id -> (outcome, source) for every outcome a functionary set."""
+        with self.engine.connect() as conn:
+            return {r.report_id: (r.outcome, r.source)
+                    for r in conn.execute(sa.select(outcome_overrides))}
 
     # -- outbox: mail and other one-off deliveries --------------------------------------
     def claim(self, item_key: str, kind: str) -> bool:

@@ -19,12 +19,15 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 
+from bot.blocks import Block, outcome_from_blocks
+from bot.blocks import window as block_window
 from bot.changes import Change, diff_threads, threads_of
 from bot.config import Board, Wiki
 from bot.events import Event
+from bot.history import BoardRevision
 from bot.reports import analyse_report, closure_outcome
 from bot.store import Store
 
@@ -144,22 +147,114 @@ class BoardFetcher:
             found |= set(chunk) - seen
         return found
 
+    def contents(self, titles: list[str], *, per_request: int = TITLES_PER_REQUEST
+                 ) -> dict[str, tuple[int, datetime, str]]:
+        """Latest revision id, time and wikitext of several pages, batched.
+
+        Large pages may not all fit in one answer; the API then says where to go on.
+        """
+        found: dict[str, tuple[int, datetime, str]] = {}
+        for start in range(0, len(titles), per_request):
+            chunk = titles[start:start + per_request]
+            params = dict(prop="revisions", rvprop="ids|timestamp|content", rvslots="main",
+                          titles="|".join(chunk))
+            while True:
+                data = self._query(**params)
+                query = data.get("query", {})
+                names = {t: t for t in chunk}
+                for entry in query.get("normalized", []):
+                    names[entry["to"]] = entry["from"]
+                for page in query.get("pages", []):
+                    revs = page.get("revisions") or []
+                    slot = revs[0].get("slots", {}).get("main", {}) if revs else {}
+                    if "content" in slot:
+                        found[names.get(page["title"], page["title"])] = (
+                            revs[0]["revid"], _parse_time(revs[0]["timestamp"]), slot["content"])
+                if "continue" not in data:
+                    break
+                params.update(data["continue"])
+        return found
+
     def texts(self, titles: list[str]) -> dict[str, str]:
         """Current wikitext of several pages, batched."""
-        found: dict[str, str] = {}
-        for start in range(0, len(titles), TITLES_PER_REQUEST):
-            chunk = titles[start:start + TITLES_PER_REQUEST]
-            data = self._query(prop="revisions", rvprop="content", rvslots="main",
-                               titles="|".join(chunk))["query"]
-            names = {t: t for t in chunk}
-            for entry in data.get("normalized", []):
-                names[entry["to"]] = entry["from"]
-            for page in data.get("pages", []):
+        return {title: text for title, (_, _, text) in self.contents(titles).items()}
+
+    def subpages(self, prefix: str) -> dict[str, tuple[int, datetime]]:
+        """Pages whose title starts with *prefix*, with their latest revision id and time."""
+        import pywikibot
+
+        base = pywikibot.Page(self.site, prefix)
+        namespace = base.namespace()
+        # Strip only the namespace: the prefix may end in a partial word ("/Archiv").
+        bare = prefix.split(":", 1)[1] if namespace.id and ":" in prefix else prefix
+        params = dict(generator="allpages", gapprefix=bare.replace("_", " ").strip(),
+                      gapnamespace=namespace.id, gaplimit=TITLES_PER_REQUEST,
+                      prop="revisions", rvprop="ids|timestamp")
+        found: dict[str, tuple[int, datetime]] = {}
+        while True:
+            data = self._query(**params)
+            for page in data.get("query", {}).get("pages", []):
                 revs = page.get("revisions") or []
-                if revs and "content" in revs[0].get("slots", {}).get("main", {}):
-                    found[names.get(page["title"], page["title"])] = \
-                        revs[0]["slots"]["main"]["content"]
+                if revs:
+                    found[page["title"]] = (revs[0]["revid"], _parse_time(revs[0]["timestamp"]))
+            if "continue" not in data:
+                return found
+            params.update(data["continue"])
+
+    def history(self, title: str, start: datetime, end: datetime) -> list[BoardRevision]:
+        """A page's revisions saved between *start* and *end*: ids, users, summaries."""
+        params = dict(prop="revisions", titles=title, rvdir="newer", rvlimit="max",
+                      rvprop="ids|timestamp|user|comment",
+                      rvstart=start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                      rvend=end.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        found: list[BoardRevision] = []
+        while True:
+            data = self._query(**params)
+            for page in data["query"].get("pages", []):
+                for rev in page.get("revisions", []):
+                    found.append(BoardRevision(
+                        revid=rev["revid"], timestamp=_parse_time(rev["timestamp"]),
+                        user=None if rev.get("userhidden") else rev.get("user"),
+                        comment=None if rev.get("commenthidden") else rev.get("comment")))
+            if "continue" not in data:
+                return found
+            params.update(data["continue"])
+
+    def blocks(self, start: datetime, end: datetime, *, users: list[str] | None = None
+               ) -> list[Block]:
+        """Block-log entries between *start* and *end* (of *users* only, when given:
+        one request each, cheaper than the whole log for a handful of users)."""
+        base = dict(list="logevents", letype="block", ledir="newer", lelimit="max",
+                    leprop="ids|title|user|timestamp|type",
+                    lestart=start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    leend=end.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        found: list[Block] = []
+        for user in users if users is not None else [None]:
+            params = dict(base, **({"letitle": f"User:{user}"} if user else {}))
+            while True:
+                data = self._query(**params)
+                for entry in data["query"].get("logevents", []):
+                    title = entry.get("title", "")
+                    if entry.get("actionhidden") or ":" not in title:
+                        continue
+                    found.append(Block(
+                        logid=entry["logid"], user=title.split(":", 1)[1],
+                        performer=None if entry.get("userhidden") else entry.get("user"),
+                        timestamp=_parse_time(entry["timestamp"]),
+                        action=entry.get("action", "block")))
+                if "continue" not in data:
+                    break
+                params.update(data["continue"])
         return found
+
+    def message(self, name: str) -> str | None:
+        """An interface message in the wiki's content language."""
+        data = self._query(meta="allmessages", ammessages=name, amincludelocal=1,
+                           amlang=self.site.lang)
+        for entry in data["query"].get("allmessages", []):
+            if not entry.get("missing"):
+                return entry.get("content")
+        return None
 
 
 def _archive_target(summary: str | None) -> str | None:
@@ -222,6 +317,31 @@ def events_for_revisions(board: Board, baseline: Revision,
     return found
 
 
+def with_block_outcomes(fetcher: BoardFetcher, store: Store, board: Board,
+                        found: list[Event]) -> list[Event]:
+    """Closures whose text says nothing usable, given an outcome by the block log
+    (the reporter or a user the report named blocked since the report)."""
+    pending = [e for e in found if e.kind == "thread-closed" and e.outcome in (None, "unknown")]
+    if not pending:
+        return found
+    opened = {e.thread_key: e for e in store.events(wiki=board.wiki, board=board.title,
+                                                    kind="thread-opened")}
+    opened.update({e.thread_key: e for e in found if e.kind == "thread-opened"})
+    result = []
+    for event in found:
+        report = opened.get(event.thread_key) if event in pending else None
+        if report is not None and report.user and not report.uncertain:
+            start, end = block_window(report.rev_time, event.rev_time)
+            blocks = fetcher.blocks(start, min(end, datetime.now(timezone.utc)),
+                                    users=[report.user, *report.targets])
+            decided = outcome_from_blocks(blocks, reporter=report.user, targets=report.targets,
+                                          opened=report.rev_time, closed=event.rev_time)
+            if decided is not None:
+                event = replace(event, outcome=decided[0])
+        result.append(event)
+    return result
+
+
 def watch_wiki(fetcher: BoardFetcher, wiki: Wiki, store: Store, *,
                boards: tuple[Board, ...] | None = None,
                backfill: timedelta | None = None) -> tuple[list[Event], list[Board]]:
@@ -261,7 +381,8 @@ def watch_wiki(fetcher: BoardFetcher, wiki: Wiki, store: Store, *,
         revisions = [r for r in revisions if r.revid > base.revid]
         if not revisions:
             continue
-        found = events_for_revisions(board, base, revisions)
+        found = with_block_outcomes(fetcher, store, board,
+                                    events_for_revisions(board, base, revisions))
         last = revisions[-1]
         new_events += store.record_board(board.wiki, board.title, revid=last.revid,
                                          rev_time=last.timestamp, found=found)

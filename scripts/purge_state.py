@@ -46,7 +46,9 @@ def main(*args: str) -> int:
         hidden: list[tuple[str, int]] = []
         for wiki in config.wikis.values():
             revids = sorted({e.revid for e in store.events(wiki=wiki.name)
-                             if e.kind == "thread-opened" and e.heading})
+                             if e.kind == "thread-opened" and e.heading}
+                            | {h.revid for h in store.history(wiki=wiki.name)
+                               if h.revid and h.heading})
             if revids:
                 fetcher = BoardFetcher(pywikibot.Site(wiki.code, wiki.family))
                 hidden += [(wiki.name, r) for r in sorted(fetcher.hidden(revids))]

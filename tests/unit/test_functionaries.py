@@ -63,3 +63,34 @@ def test_targets_are_the_users_a_report_names_not_its_reporter():
     line = "* {{vandal|Bad Actor}} – spam [[User:Rep]] 01:00, 1 May 2024 (UTC)\n"
     entry = parse_entries(line)[0]
     assert targets_of(line, entry, load_preset("enwiki"), "Rep") == ("Bad Actor",)
+
+
+def test_backfilled_history_joins_the_records_without_doubling_what_the_watcher_saw():
+    from bot.functionaries import with_history
+    from bot.history import HistoryEntry
+
+    events = [ev("thread-opened", "1", "Rep", 1), ev("thread-closed", "1", "Admin", 2, outcome="actioned")]
+    records = report_records(report_rows(events), lambda *_: True)
+    seen_live = HistoryEntry("w", "B", "1", "h1", "Rep", 1, T0, "B/Archive", outcome="unfounded")
+    archived = HistoryEntry("w", "B", "9", "h9", "Rep", 9, T0, "B/Archive", outcome="unfounded",
+                            closer="Admin", closer_trusted=True)
+    unattributed = HistoryEntry("w", "B", "8", "h8", None, 0, T0, "B/Archive")
+    merged = with_history(records, [seen_live, archived, unattributed])
+    assert [(r.thread_key, r.outcome) for r in merged] == [("1", "actioned"), ("9", "unfounded")]
+
+
+def test_outcomes_set_by_functionaries_override_and_always_count():
+    from bot.functionaries import read_outcomes, with_outcomes_set
+    from bot.history import report_id
+
+    events = [ev("thread-opened", "1", "Rep", 1), ev("thread-closed", "1", "Troll", 2, outcome="actioned"),
+              ev("thread-opened", "2", "Rep", 3)]
+    records = report_records(report_rows(events), lambda wiki, user: user == "Admin")
+    rid = report_id(records[0].key)
+    page = (f"{{{{Noticeboard helper outcome|report={rid}|outcome=Unfounded}}}}\n"
+            "{{Noticeboard helper outcome|report=0000000000|outcome=guilty}}\n"
+            "{{Noticeboard helper outcome|report=abc|outcome=actioned}}")
+    assert read_outcomes(page) == [(rid, "unfounded")]
+    fixed = with_outcomes_set(records, {rid: ("unfounded", "wiki")})
+    assert (fixed[0].outcome, fixed[0].closer_trusted) == ("unfounded", True)
+    assert fixed[1] == records[1]

@@ -170,3 +170,62 @@ def test_purge_forgets_old_events_and_scrubs_hidden_revisions(store_url):
     assert remaining[7].heading == "Heading ünïcode"
     assert store.stale("private")
     assert store.purge(hidden_revids=[("w", 6)]) == (0, 0)  # nothing left to scrub
+
+
+# -- reporter history from archives, and outcomes set by functionaries -----------------
+
+def _entry(key: str, **extra):
+    from bot.history import HistoryEntry
+
+    fields = dict(wiki="w", board="B", thread_key=key, heading="Héading", reporter="Alice",
+                  revid=11, opened=T0, source="B/Archive 1", targets=("Bob", "Çarol"),
+                  fingerprint="fp")
+    fields.update(extra)
+    return HistoryEntry(**fields)
+
+
+def test_history_round_trips_with_the_page_position_in_one_transaction(store_url):
+    store = Store(store_url)
+    assert store.backfill_position("w", "B/Archive 1") is None
+    closed = _entry("k1", closed=T0, closer="Admin", closer_trusted=True, outcome="unfounded",
+                    evidence="closure:archive top")
+    assert store.record_history("w", "B/Archive 1", 42, [closed, _entry("k2", reporter=None)]) == 2
+    assert store.backfill_position("w", "B/Archive 1") == 42
+    assert store.history() == [closed, _entry("k2", reporter=None)]
+    assert store.stale("private")
+
+
+def test_a_report_seen_again_keeps_what_the_earlier_reading_knew(store_url):
+    store = Store(store_url)
+    store.record_history("w", "B", 1, [_entry("k1")])               # on the board, open
+    closed = _entry("k1", reporter=None, revid=0, closed=T0, outcome="actioned",
+                    closer="Admin", closer_trusted=True)
+    assert store.record_history("w", "B/Archive 1", 2, [closed]) == 0  # then archived
+    (entry,) = store.history()
+    assert (entry.reporter, entry.revid, entry.outcome, entry.source) == (
+        "Alice", 11, "actioned", "B/Archive 1")
+    store.record_history("w", "B", 3, [_entry("k1")])               # read open again later
+    assert store.history()[0].outcome == "actioned"
+
+
+def test_outcomes_set_by_functionaries_replace_and_mark_pages_stale(store_url):
+    store = Store(store_url)
+    store.mark_fresh("private")
+    assert store.set_outcome("0123456789", "unfounded", source="wiki") is True
+    assert store.set_outcome("0123456789", "unfounded", source="script") is False
+    assert store.stale("private")
+    store.set_outcome("0123456789", "actioned", source="script", set_by="Ada")
+    assert store.outcomes_set() == {"0123456789": ("actioned", "script")}
+
+
+def test_purge_forgets_old_history_and_scrubs_hidden_revisions(store_url):
+    from datetime import timedelta
+
+    store = Store(store_url)
+    store.record_history("w", "B", 1, [_entry("old", opened=T0 - timedelta(days=400), revid=3),
+                                       _entry("new", revid=4)])
+    deleted, scrubbed = store.purge(older_than=T0 - timedelta(days=365),
+                                    hidden_revids=[("w", 4)])
+    assert (deleted, scrubbed) == (1, 1)
+    (left,) = store.history()
+    assert (left.thread_key, left.heading, left.targets, left.fingerprint) == ("new", "", (), None)
