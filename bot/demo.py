@@ -4,8 +4,9 @@
    initial history as real edits;
 2. run the watcher once: it takes its starting position on each board;
 3. save the later sample edits (new reports, replies, closures, an archiving);
-4. run the watcher again: it finds exactly those, attributes them, refreshes the
-   backlog page;
+4. read the incidents board's archive into the reporter history, then run the
+   watcher again: it finds exactly the new edits, attributes them, refreshes the
+   backlog page and the private pages;
 5. print a summary and the local URLs.  The wikis stay up until ``make stop``.
 
 Running it again saves no sample edit and finds nothing new, so the bot saves no edit.
@@ -137,6 +138,10 @@ def main() -> int:
         later = apply_seed(wikis, phase="later")
         step(f"Meanwhile, on the boards: {later} new edit(s) by reporters and admins"
              + (" (already there)" if not later else ""))
+
+        step("pwb backfill_reports -board:incidents -archives (reporter history from the "
+             "board and its archive)")
+        show(pwb(wikis, "backfill_reports", "-board:incidents", "-archives"))
 
         step("pwb watch_noticeboards (second cycle: finds what changed)")
         show(pwb(wikis, "watch_noticeboards", "-once"))

@@ -20,7 +20,9 @@ Options:
 -archives         Also read the board's archive pages (titles starting with the
                   board's "archives" prefix, by default "<board>/Archiv").
 -since:DATE       Only reports opened on or after DATE (and only archive pages
-                  edited since then).
+                  edited since then).  Default: the start of the retention period
+                  (retention_days in the configuration); older history would be
+                  purged anyway.
 -deployment:PATH  The deployment configuration (default: $NBH_CONFIG, else the demo
                   configuration for the local wikis).
 
@@ -30,7 +32,7 @@ Pywikibot options are accepted.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pywikibot
 
@@ -70,6 +72,8 @@ def main(*args: str) -> int:
                 raise ConfigError(f"-since:{since}: expected a date as YYYY-MM-DD") from None
         config = load_config(path)
         config.apply_to_pywikibot()
+        if start is None:
+            start = datetime.now(timezone.utc) - timedelta(days=config.retention_days)
         store = Store(config.state_url)
         selected = [config.board(n) for n in boards] if boards else list(config.boards)
         simulate = bool(pywikibot.config.simulate)
