@@ -76,7 +76,7 @@ def run_cycle(config: Config, store: Store, publisher: Publisher | None, *,
         report.sites[wiki.name] = fetcher.site
     if publisher is not None and config.private is not None and store.stale("private"):
         done = publish_private(config, store, publisher,
-                               url_of=lambda e: _url(report.sites, config, e),
+                               url_of=lambda e: report_url(report.sites, config, e),
                                trusted=trusted_lookup(config, report.sites))
         report.edits += done.edits
         report.mails += done.mails
@@ -86,7 +86,7 @@ def run_cycle(config: Config, store: Store, publisher: Publisher | None, *,
     return report
 
 
-def _url(sites: dict, config: Config, event: Event) -> str | None:
+def report_url(sites: dict, config: Config, event: Event) -> str | None:
     """A full link to the report's thread (private pages live on another wiki)."""
     from urllib.parse import quote
 

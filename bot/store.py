@@ -303,25 +303,8 @@ class Store:
         cycle that is repeated after a crash reports each event once.
         """
         now = datetime.now(timezone.utc).replace(tzinfo=None)
-        new: list[Event] = []
         with self.engine.begin() as conn:
-            for event in found:
-                exists = conn.execute(sa.select(events.c.id).where(
-                    events.c.event_key == event.key)).first()
-                if exists:
-                    continue
-                conn.execute(events.insert().values(
-                    event_key=event.key, wiki=event.wiki, board=event.board,
-                    kind=event.kind, revid=event.revid, rev_time=_naive(event.rev_time),
-                    rev_user=event.user, thread_key=event.thread_key[:255],
-                    heading=event.heading[:255], author=event.author,
-                    comment_time=_naive(event.comment_time), archive=event.archive,
-                    uncertain=event.uncertain, created=now,
-                    categories=json.dumps(event.categories) if event.categories else None,
-                    emergency=event.emergency,
-                    targets=json.dumps(event.targets) if event.targets else None,
-                    fingerprint=event.fingerprint, outcome=event.outcome, reported=False))
-                new.append(event)
+            new = self._insert_events(conn, found, now)
             if new:
                 # Pages built from events are redrawn until a run manages to save them.
                 for name in ("private", f"backlog:{wiki}"):
@@ -331,6 +314,38 @@ class Store:
                 board_state.c.wiki == wiki, board_state.c.board == board).values(**values))
             if changed.rowcount == 0:
                 conn.execute(board_state.insert().values(wiki=wiki, board=board, **values))
+        return new
+
+    def record_events(self, found: Iterable[Event]) -> list[Event]:
+        """Store events that no board position stands for (a report a functionary
+        posted by hand); returns the new ones.  The private pages become stale."""
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        with self.engine.begin() as conn:
+            new = self._insert_events(conn, found, now)
+            if new:
+                self._set_meta(conn, "stale:private", "1")
+        return new
+
+    @staticmethod
+    def _insert_events(conn: Connection, found: Iterable[Event], now: datetime) -> list[Event]:
+        new: list[Event] = []
+        for event in found:
+            exists = conn.execute(sa.select(events.c.id).where(
+                events.c.event_key == event.key)).first()
+            if exists:
+                continue
+            conn.execute(events.insert().values(
+                event_key=event.key, wiki=event.wiki, board=event.board,
+                kind=event.kind, revid=event.revid, rev_time=_naive(event.rev_time),
+                rev_user=event.user, thread_key=event.thread_key[:255],
+                heading=event.heading[:255], author=event.author,
+                comment_time=_naive(event.comment_time), archive=event.archive,
+                uncertain=event.uncertain, created=now,
+                categories=json.dumps(event.categories) if event.categories else None,
+                emergency=event.emergency,
+                targets=json.dumps(event.targets) if event.targets else None,
+                fingerprint=event.fingerprint, outcome=event.outcome, reported=False))
+            new.append(event)
         return new
 
     def unreported(self) -> list[Event]:

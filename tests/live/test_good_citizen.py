@@ -95,7 +95,12 @@ def test_nobots_keeps_the_bot_off_a_page(seeded_wikis, tmp_path):
     ("check_config", ()),
     ("board_status", ()),
     ("triage_report", ("-text:He said he will come to my house and hurt me. [[Special:Diff/5]]",)),
+    ("triage_report", ("-text:He said he will come to my house and hurt me.", "-post")),
     ("draft_reply", ("-outcome:actionable", "-to:Example", "-lang:de")),
+    ("draft_reply", ("-outcome:actionable", "-to:Example", "-post")),
+    ("backfill_reports", ("-board:incidents", "-archives")),
+    ("report_outcome", ("-list",)),
+    ("purge_state", ()),
     ("update_resources", ()),
     ("watch_noticeboards", ("-backfill:30",)),
 ])
@@ -107,6 +112,11 @@ def test_every_script_runs_with_simulate(seeded_wikis, tmp_path, script, args):
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert _text(admin, "User:Watcher/Noticeboard backlog")[1] == before
+    if script in ("backfill_reports", "triage_report"):
+        from bot.store import Store
+
+        store = Store(env["NBH_STATE_URL"])
+        assert store.history() == [] and store.events() == []  # nothing stored either
 
 
 def test_a_changed_entry_gives_one_edit_naming_it_and_a_wiki_json_source(seeded_wikis, tmp_path):
