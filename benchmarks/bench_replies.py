@@ -2,12 +2,14 @@
 
 Run: /work/main/.venv/bin/python benchmarks/bench_replies.py [--repeat N]
 
-1. Per-code precision and recall of ``check()`` on tests/data/replies/dev.yaml (rules
-   tuned on it) and heldout.yaml (not used for tuning), next to a naive keyword
+1. Per-code precision and recall of ``check()`` on the dev split (dev.yaml and
+   de_dev.yaml under tests/data/replies/, rules tuned on them) and the held-out split
+   (heldout.yaml and de_heldout.yaml, not used for tuning), next to a naive keyword
    baseline measured on the same cases; good replies (no expected codes) that got a
    warning or error; the issue's targets on the held-out split (recall >= 0.9 and
    precision >= 0.85 for each code with five or more examples, no warning on a good
-   reply).  Only error and warning findings count; info findings are advice.
+   reply); micro figures per language.  Only error and warning findings count; info
+   findings are advice.
 2. Throughput: ``check()`` against the keyword baseline over the corpus repeated
    ``--repeat`` times, in the same run; also the one-off cost of loading the rules.
 The summary is the last line.
@@ -67,8 +69,16 @@ def naive_check(text: str, audience: str) -> set[str]:
     return codes
 
 
-def load(name: str) -> list[dict]:
-    return yaml.safe_load((DATA / f"{name}.yaml").read_text(encoding="utf-8"))["cases"]
+# Each split is read from several files: the first corpus, and German cases added later.
+SPLITS = {"dev": ("dev", "de_dev"), "heldout": ("heldout", "de_heldout")}
+
+
+def load(split: str) -> list[dict]:
+    """All cases of one split (see SPLITS), in file order."""
+    cases: list[dict] = []
+    for name in SPLITS[split]:
+        cases += yaml.safe_load((DATA / f"{name}.yaml").read_text(encoding="utf-8"))["cases"]
+    return cases
 
 
 def ours(case: dict) -> set[str]:
@@ -132,6 +142,15 @@ def report(name: str, cases: list[dict]) -> dict:
     print(f"{'all codes (micro)':34s}       {fmt(mp)} {fmt(mr)} |       {fmt(bp)} {fmt(br)}")
     print(f"good replies with a warning or error: ours {good_flagged}/{good}, "
           f"keywords {base_good}/{good}")
+    by_lang = []
+    for lang in sorted(langs):
+        subset = [c for c in cases if c["lang"] == lang]
+        lp, lr = micro(subset, ours)
+        _, lang_flagged = scores(subset, ours)
+        lang_good = sum(1 for c in subset if not c["expect"])
+        by_lang.append(f"{lang} P {fmt(lp).strip()} R {fmt(lr).strip()} "
+                       f"good flagged {lang_flagged}/{lang_good}")
+    print("per language (ours, micro): " + "; ".join(by_lang))
     misses = [code for code, (n, p, r) in table.items()
               if n >= 5 and not (r >= 0.9 and p >= 0.85)]
     eligible = [code for code, (n, _, _) in table.items() if n >= 5]

@@ -17,9 +17,19 @@ from bot.errors import DataError
 from bot.replies import AUDIENCES, OUTCOMES, Finding, check, load_rules, passes, worst
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "replies"
-CORPORA = {name: yaml.safe_load((DATA / f"{name}.yaml").read_text(encoding="utf-8"))["cases"]
-           for name in ("dev", "heldout")}
+# Each split is read from several files: the first corpus, and German cases added later.
+SPLITS = {"dev": ("dev", "de_dev"), "heldout": ("heldout", "de_heldout")}
+FILES = {name: yaml.safe_load((DATA / f"{name}.yaml").read_text(encoding="utf-8"))["cases"]
+         for names in SPLITS.values() for name in names}
+CORPORA = {split: [case for name in names for case in FILES[name]]
+           for split, names in SPLITS.items()}
 LANGS = ("en", "de")
+ISSUE_CODES = frozenset({
+    "no-support-resources", "no-emergency-route", "disbelief-or-blame",
+    "threatens-or-discourages-victim", "suggests-contacting-harasser",
+    "personal-opinion-on-guilt", "pushes-advocacy", "counselling-advice", "legal-advice",
+    "emotional-outcome", "too-terse", "shares-confidential-details",
+    "judgmental-to-subject"})
 COMBINATIONS = [(o, a) for o, a in itertools.product(OUTCOMES, AUDIENCES)
                 if not (o == "malicious-report-subject" and a == "reporter")]
 
@@ -44,7 +54,7 @@ def test_heldout_corpus_meets_the_issue_targets():
     """Aggregate only: held-out cases are not read one by one while tuning rules."""
     tp, fp, fn = {}, {}, {}
     good_flagged = []
-    for case in CORPORA["heldout"]:
+    for case in FILES["heldout"]:
         expected, got = set(case["expect"]), _check_case(case)
         for code in got | expected:
             tp[code] = tp.get(code, 0) + (code in got and code in expected)
@@ -63,10 +73,10 @@ def test_heldout_corpus_meets_the_issue_targets():
 
 
 def test_corpora_are_big_enough_and_labelled_with_known_codes():
-    for name, minimum_en in (("dev", 40), ("heldout", 20)):
+    for name, minimum_en, minimum_de in (("dev", 40, 35), ("heldout", 20, 25)):
         cases = CORPORA[name]
         assert sum(c["lang"] == "en" for c in cases) >= minimum_en
-        assert sum(c["lang"] == "de" for c in cases) >= 5
+        assert sum(c["lang"] == "de" for c in cases) >= minimum_de
         assert len({c["id"] for c in cases}) == len(cases), f"{name}: duplicate ids"
         for case in cases:
             known = replies.rules_for(case["lang"]).codes
@@ -74,17 +84,26 @@ def test_corpora_are_big_enough_and_labelled_with_known_codes():
             replies.resolve(case["outcome"], case["audience"])  # valid pair
 
 
+def test_every_contract_code_has_several_german_examples_in_both_splits():
+    """The issue asks for several examples per code in both languages, held out too."""
+    for code in ISSUE_CODES:
+        per_split = {split: sum(code in c["expect"] for c in CORPORA[split]
+                                if c["lang"] == "de") for split in SPLITS}
+        assert sum(per_split.values()) >= 3, (code, per_split)
+        assert per_split["heldout"] >= 1, (code, per_split)
+    for split in SPLITS:
+        german_good = {(c["outcome"], c["audience"]) for c in CORPORA[split]
+                       if c["lang"] == "de" and not c["expect"]}
+        assert {o for o, _ in german_good} == set(OUTCOMES), split
+        assert {a for _, a in german_good} == set(AUDIENCES), split
+
+
 def test_every_language_has_the_same_codes():
     assert replies.rules_for("de").codes == replies.rules_for("en").codes
 
 
 def test_issue_contract_codes_exist():
-    contract = {"no-support-resources", "no-emergency-route", "disbelief-or-blame",
-                "threatens-or-discourages-victim", "suggests-contacting-harasser",
-                "personal-opinion-on-guilt", "pushes-advocacy", "counselling-advice",
-                "legal-advice", "emotional-outcome", "too-terse",
-                "shares-confidential-details", "judgmental-to-subject"}
-    assert contract <= replies.rules_for("en").codes
+    assert ISSUE_CODES <= replies.rules_for("en").codes
 
 
 # ------------------------------------------------------------------------ drafting
