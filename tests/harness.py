@@ -37,3 +37,15 @@ def run_pwb(wikis, script: str, *args: str, env: dict | None = None,
     return subprocess.run([str(Path(sys.executable).parent / "pwb"), script, *args],
                           cwd=REPO, env=full_env, capture_output=True, text=True,
                           timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+def wiki_text(wikis, wiki: str, title: str, *, user: str = "Admin") -> str | None:
+    """The current text of *title* on the local *wiki* ("public", "private"...), read
+    as *user* (the private wiki refuses anonymous reads); None if it does not exist."""
+    from bot.seeding import Seeder
+
+    session = Seeder(wikis).session(wiki, user, anonymous=False)
+    pages = session.call("GET", action="query", prop="revisions", rvprop="content",
+                         rvslots="main", titles=title)["query"]["pages"]
+    revisions = pages[0].get("revisions")
+    return revisions[0]["slots"]["main"]["content"] if revisions else None

@@ -16,7 +16,7 @@ import yaml
 from bot.config import load_config
 from bot.mailcatcher import read_mail
 from bot.seeding import Seeder
-from tests.harness import run_pwb
+from tests.harness import run_pwb, wiki_text
 
 pytestmark = pytest.mark.live
 
@@ -124,8 +124,5 @@ def test_one_wiki_alone_does_not_flag_the_reporter(seeded_wikis, two_wikis, tmp_
     result = run_pwb(seeded_wikis, "watch_noticeboards", "-backfill:1", f"-deployment:{path}",
                      env=env)
     assert result.returncode == 0, result.stderr
-    admin = Seeder(seeded_wikis).session("private", "Admin", anonymous=False)
-    pages = admin.call("GET", action="query", prop="revisions", rvprop="content", rvslots="main",
-                       titles=raw["private"]["flags_page"])["query"]["pages"]
-    text = pages[0]["revisions"][0]["slots"]["main"]["content"]
-    assert BAD not in text
+    text = wiki_text(seeded_wikis, "private", raw["private"]["flags_page"])
+    assert text is not None and BAD not in text

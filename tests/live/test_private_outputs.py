@@ -13,19 +13,11 @@ from bot.mailcatcher import read_mail
 from bot.seed import load_expected
 from bot.seeding import Seeder, apply_seed
 from bot.threads import heading_text
-from tests.harness import run_pwb
+from tests.harness import run_pwb, wiki_text
 
 pytestmark = pytest.mark.live
 
 URGENT_WORDS = ("threat-of-violence", "self-harm", "doxxing", "sexual-harassment")
-
-
-def _page(wikis, wiki: str, title: str) -> str | None:
-    admin = Seeder(wikis).session(wiki, "Admin", anonymous=False)
-    pages = admin.call("GET", action="query", prop="revisions", rvprop="content",
-                       rvslots="main", titles=title)["query"]["pages"]
-    revisions = pages[0].get("revisions")
-    return revisions[0]["slots"]["main"]["content"] if revisions else None
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +38,7 @@ def full_run(seeded_wikis, tmp_path_factory):
 
 def test_every_report_is_on_the_private_queue_with_suggestions(seeded_wikis, full_run):
     config = load_config()
-    queue = _page(seeded_wikis, "private", config.private.triage_queue)
+    queue = wiki_text(seeded_wikis, "private", config.private.triage_queue)
     assert queue and "Suggested" in queue
     for thread in load_expected().threads:
         if thread.closed_by is None and thread.archived_in is None:
@@ -56,7 +48,7 @@ def test_every_report_is_on_the_private_queue_with_suggestions(seeded_wikis, ful
 
 def test_emergencies_are_listed_and_mailed_once_without_quotes(seeded_wikis, full_run):
     config = load_config()
-    urgent = _page(seeded_wikis, "private", config.private.urgent_page)
+    urgent = wiki_text(seeded_wikis, "private", config.private.urgent_page)
     emergencies = [t for t in load_expected().threads if t.emergency]
     assert emergencies
     for thread in emergencies:
@@ -73,7 +65,7 @@ def test_emergencies_are_listed_and_mailed_once_without_quotes(seeded_wikis, ful
 
 def test_malicious_reporter_is_flagged_privately_and_good_faith_one_is_not(seeded_wikis, full_run):
     config = load_config()
-    flags = _page(seeded_wikis, "private", config.private.flags_page) or ""
+    flags = wiki_text(seeded_wikis, "private", config.private.flags_page) or ""
     for reporter in load_expected().reporters:
         if reporter.flag_after:
             assert f"== {reporter.name} ==" in flags.replace("&#32;", " ") or \
@@ -84,7 +76,7 @@ def test_malicious_reporter_is_flagged_privately_and_good_faith_one_is_not(seede
 
 def test_a_dismissed_flag_stays_dismissed(seeded_wikis, full_run):
     config = load_config()
-    flags = _page(seeded_wikis, "private", config.private.flags_page)
+    flags = wiki_text(seeded_wikis, "private", config.private.flags_page)
     assert "|status=open}}" in flags
     admin = Seeder(seeded_wikis).session("private", "Admin", anonymous=False)
     admin.call("POST", action="edit", title=config.private.flags_page, token=admin.token,
@@ -97,7 +89,7 @@ def test_a_dismissed_flag_stays_dismissed(seeded_wikis, full_run):
                   token=reporter.token, summary="reply")
     again = run_pwb(seeded_wikis, "watch_noticeboards", env=full_run["env"])
     assert again.returncode == 0, again.stderr
-    after = _page(seeded_wikis, "private", config.private.flags_page)
+    after = wiki_text(seeded_wikis, "private", config.private.flags_page)
     assert "|status=open}}" not in after
     assert not [m for m in read_mail(seeded_wikis.mail_dir)[mails:] if "history" in m.subject]
 

@@ -12,21 +12,13 @@ import yaml
 from bot.config import load_config
 from bot.mailcatcher import read_mail
 from bot.seeding import Seeder
-from tests.harness import run_pwb
+from tests.harness import run_pwb, wiki_text
 
 pytestmark = pytest.mark.live
 
 TAG = secrets.token_hex(3)
 PAGE = f"Project:Triage script page {TAG}"
 HEADING = f"Threat after the deletion debate {TAG}"
-
-
-def _text(wikis, wiki: str, title: str) -> str | None:
-    admin = Seeder(wikis).session(wiki, "Admin", anonymous=False)
-    pages = admin.call("GET", action="query", prop="revisions", rvprop="content",
-                       rvslots="main", titles=title)["query"]["pages"]
-    revisions = pages[0].get("revisions")
-    return revisions[0]["slots"]["main"]["content"] if revisions else None
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +63,8 @@ def test_post_adds_to_the_private_queue_and_mails_the_emergency_route_once(
                     f"-deployment:{deployment}", env=env)
     assert first.returncode == 0, first.stderr
     assert "added to the private triage queue" in first.stdout
-    queue = _text(seeded_wikis, "private", f"Functionaries:Script queue {TAG}")
-    urgent = _text(seeded_wikis, "private", f"Functionaries:Script urgent {TAG}")
+    queue = wiki_text(seeded_wikis, "private", f"Functionaries:Script queue {TAG}")
+    urgent = wiki_text(seeded_wikis, "private", f"Functionaries:Script urgent {TAG}")
     assert HEADING in queue and "threat-of-violence" in queue
     assert HEADING in urgent and "I know where you live" not in urgent
     again = run_pwb(seeded_wikis, "triage_report", f"-page:{PAGE}", "-post",
