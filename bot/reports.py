@@ -33,10 +33,6 @@ class ReportFacts:
     targets: tuple[str, ...] = ()
     fingerprint: str | None = None
 
-    @property
-    def suggested(self) -> tuple[str, ...]:
-        return tuple(c for c, score in self.categories if score >= 0.5)
-
 
 def report_text(text: str, thread: Thread) -> str:
     """The report itself: the thread's text up to the end of its first comment."""
