@@ -96,6 +96,38 @@ def take_language(args: tuple[str, ...] | list[str]) -> tuple[str | None, list[s
     return language, rest
 
 
+def parse_options(args: tuple[str, ...] | list[str], *, values: tuple[str, ...] = (),
+                  flags: tuple[str, ...] = (), repeated: tuple[str, ...] = (),
+                  language: bool = False, one_of: tuple[str, ...] = ()) -> dict | None:
+    """A script's own options, after Pywikibot has taken its global ones.
+
+    ``-name:value`` for *values*, ``-name`` (True) for *flags*, and *repeated* values
+    collected in lists.  With *language*, ``-lang:xx`` is ours (see
+    :func:`take_language`) and comes back as ``"lang"``.  *one_of*: at least one of
+    these options is required.  ``-deployment:PATH`` is always accepted.  Returns
+    None after printing Pywikibot's help line for an unknown or missing option (the
+    script then exits with status 2).
+    """
+    options: dict[str, Any] = {name: [] for name in repeated}
+    if language:
+        options["lang"], args = take_language(args)
+    for arg in pywikibot.handle_args(list(args)):
+        name, value = split_option(arg)
+        if name in repeated:
+            options[name].append(value)
+        elif name in values or name == "deployment":
+            options[name] = value
+        elif name in flags:
+            options[name] = True
+        else:
+            pywikibot.bot.suggest_help(unknown_parameters=[arg])
+            return None
+    if one_of and not any(options[n] if n in repeated else n in options for n in one_of):
+        pywikibot.bot.suggest_help(missing_parameters=[" or ".join(f"-{n}" for n in one_of)])
+        return None
+    return options
+
+
 def run_script(work: Callable[[], int | None]) -> int:
     """Run *work*; user-caused errors become one line on stderr and exit status 1."""
     setup_logging()

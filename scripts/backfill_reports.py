@@ -37,25 +37,16 @@ from datetime import datetime, timedelta, timezone
 import pywikibot
 
 from bot.errors import ConfigError
-from bot.scripting import Progress, run_script, split_option
+from bot.scripting import Progress, parse_options, run_script
 
 
 def main(*args: str) -> int:
     """Parse options and backfill."""
-    path, boards, archives, since = None, [], False, None
-    for arg in pywikibot.handle_args(args):
-        name, value = split_option(arg)
-        if name == "deployment":
-            path = value
-        elif name == "board":
-            boards.append(value)
-        elif name == "archives":
-            archives = True
-        elif name == "since":
-            since = value
-        else:
-            pywikibot.bot.suggest_help(unknown_parameters=[arg])
-            return 2
+    options = parse_options(args, values=("since",), flags=("archives",), repeated=("board",))
+    if options is None:
+        return 2
+    path, boards, since = options.get("deployment"), options["board"], options.get("since")
+    archives = options.get("archives", False)
 
     def work() -> int:
         from bot.backfill import backfill_board

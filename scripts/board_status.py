@@ -22,20 +22,16 @@ from __future__ import annotations
 import pywikibot
 
 from bot.config import load_config
-from bot.scripting import run_script, split_option
+from bot.scripting import parse_options, run_script
 from bot.watcher import BoardFetcher
 
 
 def main(*args: str) -> int:
     """Parse options and print the board table."""
-    config_path = None
-    for arg in pywikibot.handle_args(args):
-        name, value = split_option(arg)
-        if name == "deployment":
-            config_path = value
-        else:
-            pywikibot.bot.suggest_help(unknown_parameters=[arg])
-            return 2
+    options = parse_options(args)
+    if options is None:
+        return 2
+    config_path = options.get("deployment")
 
     def work() -> int:
         config = load_config(config_path)

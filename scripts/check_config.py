@@ -25,7 +25,7 @@ import pywikibot
 from bot.boards import load_preset
 from bot.config import load_config
 from bot.errors import ConfigError, DataError
-from bot.scripting import run_script, split_option
+from bot.scripting import parse_options, run_script
 
 
 def problems_of(config) -> list[str]:
@@ -51,16 +51,10 @@ def problems_of(config) -> list[str]:
 
 def main(*args: str) -> int:
     """Parse options, validate, print the plan."""
-    path, online = None, False
-    for arg in pywikibot.handle_args(args):
-        name, value = split_option(arg)
-        if name == "deployment":
-            path = value
-        elif name == "online":
-            online = True
-        else:
-            pywikibot.bot.suggest_help(unknown_parameters=[arg])
-            return 2
+    options = parse_options(args, flags=("online",))
+    if options is None:
+        return 2
+    path, online = options.get("deployment"), options.get("online", False)
 
     def work() -> int:
         config = load_config(path)

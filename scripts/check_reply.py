@@ -24,23 +24,16 @@ import sys
 
 import pywikibot
 
-from bot.scripting import run_script, split_option, take_language
+from bot.scripting import parse_options, run_script
 
 
 def main(*args: str) -> int:
     """Parse options and print the findings."""
-    language, rest = take_language(args)
-    options: dict[str, str] = {}
-    for arg in pywikibot.handle_args(rest):
-        name, value = split_option(arg)
-        if name in ("file", "page", "outcome", "audience"):
-            options[name] = value
-        else:
-            pywikibot.bot.suggest_help(unknown_parameters=[arg])
-            return 2
-    if "file" not in options and "page" not in options:
-        pywikibot.bot.suggest_help(missing_parameters=["-file or -page"])
+    options = parse_options(args, values=("file", "page", "outcome", "audience"),
+                            language=True, one_of=("file", "page"))
+    if options is None:
         return 2
+    language = options["lang"]
 
     def work() -> int:
         from bot.errors import WikiError

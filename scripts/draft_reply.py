@@ -28,25 +28,16 @@ from __future__ import annotations
 
 import pywikibot
 
-from bot.scripting import run_script, split_option, take_language
+from bot.scripting import parse_options, run_script
 
 
 def main(*args: str) -> int:
     """Parse options, print the draft and its check."""
-    language, rest = take_language(args)
-    options: dict[str, str] = {}
-    for arg in pywikibot.handle_args(rest):
-        name, value = split_option(arg)
-        if name in ("outcome", "to", "audience", "region", "case", "deployment"):
-            options[name] = value
-        elif name == "post":
-            options["post"] = "1"
-        else:
-            pywikibot.bot.suggest_help(unknown_parameters=[arg])
-            return 2
-    if "outcome" not in options:
-        pywikibot.bot.suggest_help(missing_parameters=["-outcome"])
+    options = parse_options(args, values=("outcome", "to", "audience", "region", "case"),
+                            flags=("post",), language=True, one_of=("outcome",))
+    if options is None:
         return 2
+    language = options["lang"]
 
     def work() -> int:
         from bot.drafts import draft_reply, resources_for_reply

@@ -22,19 +22,15 @@ from datetime import datetime, timedelta, timezone
 
 import pywikibot
 
-from bot.scripting import run_script, split_option
+from bot.scripting import parse_options, run_script
 
 
 def main(*args: str) -> int:
     """Parse options and purge."""
-    path = None
-    for arg in pywikibot.handle_args(args):
-        name, value = split_option(arg)
-        if name == "deployment":
-            path = value
-        else:
-            pywikibot.bot.suggest_help(unknown_parameters=[arg])
-            return 2
+    options = parse_options(args)
+    if options is None:
+        return 2
+    path = options.get("deployment")
 
     def work() -> int:
         from bot.config import load_config

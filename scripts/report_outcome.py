@@ -32,25 +32,17 @@ import re
 import pywikibot
 
 from bot.errors import ConfigError
-from bot.scripting import run_script, split_option
+from bot.scripting import parse_options, run_script
 
 
 def main(*args: str) -> int:
     """Parse options and set the outcome."""
-    path, rid, outcome, listing = None, None, None, False
-    for arg in pywikibot.handle_args(args):
-        name, value = split_option(arg)
-        if name == "deployment":
-            path = value
-        elif name == "report":
-            rid = value.strip().lower()
-        elif name == "outcome":
-            outcome = value.strip().lower()
-        elif name == "list":
-            listing = True
-        else:
-            pywikibot.bot.suggest_help(unknown_parameters=[arg])
-            return 2
+    options = parse_options(args, values=("report", "outcome"), flags=("list",))
+    if options is None:
+        return 2
+    path, listing = options.get("deployment"), options.get("list", False)
+    rid = options["report"].strip().lower() if "report" in options else None
+    outcome = options["outcome"].strip().lower() if "outcome" in options else None
     if not listing and (rid is None or outcome is None):
         pywikibot.bot.suggest_help(missing_parameters=[p for p, v in (
             ("-report", rid), ("-outcome", outcome)) if v is None])

@@ -42,7 +42,7 @@ from datetime import datetime, timezone
 
 import pywikibot
 
-from bot.scripting import run_script, split_option, take_language
+from bot.scripting import parse_options, run_script
 
 
 def _report_from_page(config, options: dict):
@@ -85,22 +85,13 @@ def _report_from_page(config, options: dict):
 
 def main(*args: str) -> int:
     """Parse options and print the suggestions."""
-    language, rest = take_language(args)
-    options: dict[str, str] = {}
-    for arg in pywikibot.handle_args(rest):
-        name, value = split_option(arg)
-        if name in ("text", "file", "board", "page", "thread", "wiki", "language",
-                    "deployment"):
-            options[name] = value
-        elif name == "post":
-            options["post"] = ""
-        else:
-            pywikibot.bot.suggest_help(unknown_parameters=[arg])
-            return 2
-    if not any(k in options for k in ("text", "file", "board", "page")):
-        pywikibot.bot.suggest_help(missing_parameters=["-page, -board, -file or -text"])
+    options = parse_options(args, values=("text", "file", "board", "page", "thread", "wiki",
+                                          "language"),
+                            flags=("post",), language=True,
+                            one_of=("page", "board", "file", "text"))
+    if options is None:
         return 2
-    language = language or options.get("language")
+    language = options["lang"] or options.get("language")
 
     def work() -> int:
         from bot.boards import load_preset

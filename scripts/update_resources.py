@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import pywikibot
 
-from bot.scripting import NoticeboardBot, run_script, split_option, take_language
+from bot.scripting import NoticeboardBot, parse_options, run_script
 
 
 class ResourceBot(NoticeboardBot):
@@ -41,17 +41,11 @@ class ResourceBot(NoticeboardBot):
 
 def main(*args: str) -> int:
     """Parse options and update the pages."""
-    language, rest = take_language(args)
-    options: dict[str, str] = {}
-    for arg in pywikibot.handle_args(rest):
-        name, value = split_option(arg)
-        if name in ("page", "deployment"):
-            options[name] = value
-        elif name in ("check-links", "always"):
-            options[name] = "1"
-        else:
-            pywikibot.bot.suggest_help(unknown_parameters=[arg])
-            return 2
+    options = parse_options(args, values=("page",), flags=("check-links", "always"),
+                            language=True)
+    if options is None:
+        return 2
+    language = options["lang"]
 
     def work() -> int:
         from bot.config import load_config
