@@ -68,11 +68,12 @@ def main(*args: str) -> int:
             out(f"wiki {wiki.name} ({wiki.family}:{wiki.code}, {kind}); run page "
                 f"{wiki.run_page or '(none)'}; backlog {wiki.backlog_page or '(none)'}")
             for board in wiki.boards:
-                out(f"  board {board.name}: {board.title} [{board.preset}, {board.layout}]")
+                out(f"  board {board.name}: {board.title} [{board.preset}, {board.layout}]; "
+                    f"archives {board.archive_prefix}…")
         if config.private:
             p = config.private
             out(f"private outputs on {p.wiki}: queue {p.triage_queue}, urgent {p.urgent_page}, "
-                f"flags {p.flags_page}, drafts {p.drafts_page}")
+                f"flags {p.flags_page}, drafts {p.drafts_page}, outcomes {p.outcomes_page}")
             out(f"  emergency mail to: {', '.join(p.emergency_recipients) or '(nobody)'}; "
                 f"flag mail to: {', '.join(p.flag_recipients) or '(nobody)'}")
         problems = problems_of(config)
