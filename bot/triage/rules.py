@@ -23,6 +23,7 @@ RULES_DIR = DATA_DIR / "triage"
 SCHEMA = RULES_DIR / "triage.schema.json"
 _LANGUAGE_RE = re.compile(r"[a-z]{2,3}(?:-[a-z]+)?")
 _GLOBAL_FLAGS_RE = re.compile(r"^\(\?([aiLmsux]+)\)")
+_SENTENCE_BREAK = r"[.!?;\n]+"   # when a rules file names none
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,10 @@ class Term:
     quote: bool = True          # may the evidence show the matched words?
     descriptive: bool = False   # names the conduct ("threatened") rather than being it
     gate: frozenset[str] | None = None  # a match starts with one of these words (speed)
+    # Co-occurrence: each of these must also match in the sentence of the match, so a
+    # rule can say "a harm verb, a person it targets and a future or modal marker"
+    # without listing every phrasing of the three.
+    same_sentence: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,7 @@ class TriageRules:
     strip: tuple[re.Pattern[str], ...]
     quotes: tuple[re.Pattern[str], ...]
     clause_break: re.Pattern[str]
+    sentence_break: re.Pattern[str]
     negation_cue: re.Pattern[str]
     negation_exempt: re.Pattern[str]
     negation_window: int
@@ -165,8 +171,11 @@ def _load(path_text: str) -> TriageRules:
             suppressed[category] = Suppression(tuple(s["categories"]), float(s["at"]),
                                                float(s["factor"]))
         for i, term in enumerate(spec["terms"]):
-            pattern = _compile(term["pattern"], name, f"categories.{category}.terms[{i}]")
-            terms.append(Term(
+            where = f"categories.{category}.terms[{i}]"
+            pattern = _compile(term["pattern"], name, where)
+            also = tuple(_compile(p, name, where, f"same_sentence[{j}]")
+                         for j, p in enumerate(term.get("same_sentence", ())))
+            terms.append(Term(same_sentence=also,
                 category=category, pattern=pattern, gate=word_gate(pattern),
                 weight=float(term["weight"]), says=term["says"],
                 where=term.get("where", "any"), quote=term.get("quote", True),
@@ -184,6 +193,8 @@ def _load(path_text: str) -> TriageRules:
         language=data["language"], file=name,
         strip=strip, quotes=quotes,
         clause_break=_compile(data["clause_break"], name, "clause_break", "clause_break"),
+        sentence_break=_compile(data.get("sentence_break", _SENTENCE_BREAK), name,
+                                "sentence_break", "sentence_break"),
         negation_cue=_compile(negation["cue"], name, "negation", "cue"),
         negation_exempt=_compile(negation["exempt"], name, "negation", "exempt"),
         negation_window=int(negation["window"]),

@@ -98,6 +98,7 @@ class _Report:
         # Terms never see links or user names: a page title or a URL decides nothing.
         self.text = _blank(raw, (rules.blank_re,))
         self.clause_starts = [0] + [m.end() for m in rules.clause_break.finditer(self.text)]
+        self.sentence_starts = [0] + [m.end() for m in rules.sentence_break.finditer(self.text)]
         self.sarcastic = rules.sarcasm_set.first(self.text) is not None
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
 
@@ -109,6 +110,12 @@ class _Report:
         inside = "in a quotation" if self.quoted(pos) else "in the reporter's words"
         return f"line {line}, {inside}" if len(self.line_starts) > 1 else inside
 
+    def sentence(self, pos: int) -> tuple[int, int]:
+        """Start and end of the sentence holding *pos*."""
+        i = bisect_right(self.sentence_starts, pos)
+        end = self.sentence_starts[i] if i < len(self.sentence_starts) else len(self.text)
+        return self.sentence_starts[i - 1], end
+
     def negated(self, rules: TriageRules, start: int) -> bool:
         clause = self.clause_starts[bisect_right(self.clause_starts, start) - 1]
         window = self.text[max(clause, start - rules.negation_window):start]
@@ -119,11 +126,32 @@ def _matches(term: Term, text: str, starts: list[int] | None) -> Iterator[re.Mat
     if starts is None:
         yield from term.pattern.finditer(text)
         return
+    # The same matches as finditer: a start inside the previous match is not tried, or an
+    # overlapping later match could decide the evidence (and a negation) instead.
     match_at = term.pattern.match
+    end = 0
     for pos in sorted(set(starts)):
+        if pos < end:
+            continue
         found = match_at(text, pos)
         if found:
+            end = max(found.end(), pos + 1)
             yield found
+
+
+def _companions(term: Term, report: _Report, start: int) -> list[re.Match[str]] | None:
+    """Matches of the term's ``same_sentence`` patterns in the sentence at *start*, or
+    None when one of them is missing there."""
+    if not term.same_sentence:
+        return []
+    begin, end = report.sentence(start)
+    found = []
+    for pattern in term.same_sentence:
+        match = pattern.search(report.text, begin, end)
+        if match is None:
+            return None
+        found.append(match)
+    return found
 
 
 def _term_hit(term: Term, report: _Report, rules: TriageRules,
@@ -134,8 +162,11 @@ def _term_hit(term: Term, report: _Report, rules: TriageRules,
         span = report.quoted(match.start())
         if (term.where == "quoted" and not span) or (term.where == "own" and span):
             continue
+        companions = _companions(term, report, match.start())
+        if companions is None:
+            continue
         reasons = []
-        if report.negated(rules, match.start()):
+        if any(report.negated(rules, m.start()) for m in [match, *companions]):
             reasons.append("negated")
         if term.descriptive:
             # A quotation that holds little more than the match is scare quotes ("threat").

@@ -367,3 +367,77 @@ def test_dev_corpus_quality():
 def test_heldout_corpus_quality():
     # The target on data the rules were not tuned on (first author's file).
     assert _macro_f1(FILES["heldout"]) >= 0.8
+
+
+def test_gated_matching_skips_overlapping_starts_like_a_full_scan():
+    # A start inside an earlier match must not be tried: finditer never yields it, and an
+    # overlapping later match could otherwise decide the evidence or a negation.
+    from bot.triage.rules import Term
+    from bot.triage.scorer import _matches
+    from bot.triage.gates import WordStarts, word_gate
+    pattern = re.compile(r"\bab\w*(?:\s+\w+){0,2}")
+    term = Term(category="hounding", pattern=pattern, weight=0.5, says="x",
+                gate=word_gate(pattern))
+    text = "abc abd abe xyz abf"
+    starts = WordStarts([term.gate]).candidates(text)[0]
+    assert len(starts) == 4
+    assert ([m.span() for m in _matches(term, text, starts)]
+            == [m.span() for m in pattern.finditer(text)])
+
+
+# --------------------------------------------------------------------------- co-occurrence
+
+def _with_term(tmp_path: Path, category: str, term: dict) -> object:
+    def add(data):
+        data["categories"][category]["terms"] = [term]
+    return load_rules("en", _broken(tmp_path, add))
+
+
+def test_same_sentence_terms_need_every_part_in_one_sentence(tmp_path):
+    rules = _with_term(tmp_path, "threat-of-violence", {
+        "pattern": r"\bzap\w*\b", "weight": 0.8, "says": "zap",
+        "same_sentence": [r"\bwidget\b", r"\btomorrow\b"]})
+    found = lambda text: {s.category: s.score for s in score_report(text, rules)}
+    assert found("He will zap the widget tomorrow [[Special:Diff/1]]")["threat-of-violence"] >= 0.5
+    # the companions in another sentence, or one of them missing, do not count
+    assert "threat-of-violence" not in found("He will zap it. The widget is new tomorrow.")
+    assert "threat-of-violence" not in found("He will zap the widget [[Special:Diff/1]]")
+    # a negation before a companion weakens the term like one before the anchor
+    weakened = found("He will zap the widget, not tomorrow [[Special:Diff/1]]")
+    assert 0 < weakened["threat-of-violence"] < 0.8
+
+
+def test_a_broken_same_sentence_pattern_names_its_field(tmp_path):
+    with pytest.raises(DataError, match=r"en\.yaml: entry categories\.self-harm\.terms\[0\], "
+                                        r"field 'same_sentence\[1\]'"):
+        _with_term(tmp_path, "self-harm", {"pattern": "a", "weight": 0.5, "says": "x",
+                                           "same_sentence": ["b", "(unclosed"]})
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Please kill the infobox, it duplicates the lead.", "en"),
+    ("We should shoot photos of the station for Commons.", "en"),
+    ("This article will die at AfD unless someone adds sources.", "en"),
+    ("This RfC is killing me, could someone close it?", "en"),
+    ("To be clear, this is not a threat: I will take it to dispute resolution.", "en"),
+    ("I'm taking a wikibreak and won't be around much, back in a month.", "en"),
+    ("He keeps adding that the mayor works at a bakery, cited to a blog.", "en"),
+    ("Das ist keine Drohung, ich gehe nur zur Dritten Meinung.", "de"),
+    ("Ich bin ab morgen nicht mehr hier, Urlaub bis Ende August.", "de"),
+])
+def test_harmless_wording_is_no_emergency_or_doxxing(text, lang):
+    assert not {"threat-of-violence", "self-harm", "doxxing"} & suggested(text, lang)
+
+
+@pytest.mark.parametrize("text, lang, category", [
+    ("He wrote 'people like you get hurt, and one day you will too'.", "en", "threat-of-violence"),
+    ("The IP says it will throw acid in my face.", "en", "threat-of-violence"),
+    ("An editor posted that they plan to end things this weekend.", "en", "self-harm"),
+    ("They said nobody would notice if they were gone.", "en", "self-harm"),
+    ("He posted that my wife teaches at the primary school by the river.", "en", "doxxing"),
+    ("Er schreibt, er werde mir die Knochen brechen.", "de", "threat-of-violence"),
+    ("Sie schrieb, sie sehe keinen Grund mehr zu leben.", "de", "self-harm"),
+    ("Er hat gepostet, dass ich als Pfleger im Klinikum arbeite.", "de", "doxxing"),
+])
+def test_structure_not_phrases_finds_paraphrases(text, lang, category):
+    assert category in suggested(text, lang)
