@@ -326,3 +326,26 @@ def test_a_yaml_syntax_error_names_the_file_and_line(tmp_path):
                     encoding="utf-8")
     with pytest.raises(DataError, match=r"en\.yaml: entry at line \d+"):
         load_rules(path)
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+@pytest.mark.parametrize("opener", ['"', "„", "»", "(", "[["])
+def test_an_unclosed_quote_in_a_long_reply_is_checked_promptly(lang, opener):
+    """A quote left open once made a German ignore pattern backtrack for minutes.
+
+    The alarm is a watchdog against a hang (the suite would never end), not a speed
+    assertion: a correct check takes milliseconds.
+    """
+    import signal
+
+    def stuck(*_):
+        raise AssertionError("check() did not finish within 60 s: catastrophic backtracking")
+
+    text = f"Hallo, {opener}" + "das ist ein sehr langer Satz ohne Ende und ohne Punkt " * 300
+    previous = signal.signal(signal.SIGALRM, stuck)
+    signal.alarm(60)
+    try:
+        replies.check(text, lang=lang, outcome="actionable", audience="reporter")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
