@@ -332,8 +332,9 @@ def with_block_outcomes(fetcher: BoardFetcher, store: Store, board: Board,
         report = opened.get(event.thread_key) if event in pending else None
         if report is not None and report.user and not report.uncertain:
             start, end = block_window(report.rev_time, event.rev_time)
-            blocks = fetcher.blocks(start, min(end, datetime.now(timezone.utc)),
-                                    users=[report.user, *report.targets])
+            # The window's end may lie in the future (the grace after the closure); the
+            # API takes it as it is, and the request stays the same from run to run.
+            blocks = fetcher.blocks(start, end, users=[report.user, *report.targets])
             decided = outcome_from_blocks(blocks, reporter=report.user, targets=report.targets,
                                           opened=report.rev_time, closed=event.rev_time)
             if decided is not None:
