@@ -64,7 +64,7 @@ class Preset:
     month_numbers: Mapping[str, int]
     zones: Mapping[str, timezone]
     timestamp_re: re.Pattern[str]
-    zone_re: re.Pattern[str]  # the zone names alone: a cheap first pass over a page
+    zone_re: re.Pattern[str]  # the zone and the punctuation around it: a cheap first pass
     user_link_re: re.Pattern[str]
     unsigned: Mapping[str, Mapping[str, int | str]]
     wrap: Mapping[str, Mapping[str, object]]
@@ -72,6 +72,15 @@ class Preset:
     markers: Mapping[str, str]
     entries: frozenset[str]
     template_re: re.Pattern[str] = field(repr=False)
+    # Everything bot.threads scans with is compiled here, once per preset, so the parser
+    # keeps no per-preset caches of its own.
+    # How far a timestamp written with single spaces reaches before and after its
+    # zone_re hit: the parser searches that window first, a wider one only if it fails.
+    stamp_before: int = field(default=64, repr=False)
+    stamp_after: int = field(default=16, repr=False)
+    unsigned_re: re.Pattern[str] | None = field(default=None, repr=False)
+    closure_re: re.Pattern[str] | None = field(default=None, repr=False)  # wrap + markers
+    entry_re: re.Pattern[str] | None = field(default=None, repr=False)  # list-board lines
 
     def is_unsigned(self, template: str) -> bool:
         return template_key(template) in self.unsigned
@@ -110,32 +119,68 @@ def _compile(raw: Mapping) -> Preset:
     ns = raw["namespaces"]
     names = {key: list(_CANONICAL[key]) + list(ns.get(key, ())) for key in _CANONICAL}
     # [[User:X]], [[User talk:X]], [[Special:Contributions/X]], with optional leading ':'
-    # and any case in the first letter of the namespace; the name stops at | ] # / or [.
+    # and any case in the first letter of the namespace; the name stops at | ] # / or [
+    # and has no spaces at either end.  It is matched as words and the spaces between
+    # them, possessively (Python 3.11+): a lazy [^...]+? tried the rest of the pattern
+    # after every character and made this, the parser's costliest pattern, twice as
+    # slow; possessive runs also rule out any backtracking blow-up on long lines.
+    user_name = r"[^\[\]|#/\n _]++(?:[ _]++[^\[\]|#/\n _]++)*+"
     user_link = (
         r"\[\[[ _]*:?[ _]*(?:"
-        rf"(?P<ns>{_alternation(names['user'] + names['user_talk'])})[ _]*:[ _]*(?P<name>[^\[\]|#/\n]+?)"
+        rf"(?P<ns>{_alternation(names['user'] + names['user_talk'])})[ _]*:[ _]*(?P<name>{user_name})"
         "|"
         rf"(?:{_alternation(names['special'])})[ _]*:[ _]*(?:{_alternation(names['contributions'])})"
-        r"[ _]*/[ _]*(?P<contrib>[^\[\]|#/\n]+?)"
+        rf"[ _]*/[ _]*(?P<contrib>{user_name})"
         r")[ _]*(?:/[^\[\]|\n]*)?(?:#[^\[\]|\n]*)?(?:\||\]\])"
     )
     closures = raw.get("closures", {})
+    unsigned = {template_key(k): v for k, v in raw.get("unsigned", {}).items()}
+    wrap = {template_key(k): v for k, v in closures.get("wrap", {}).items()}
+    markers = {template_key(k): v for k, v in closures.get("markers", {}).items()}
+    entries = frozenset(template_key(k) for k in raw.get("entries", ()))
+    # The zone with the format's punctuation right beside it ("(UTC)"): a pattern that
+    # starts with a literal character is scanned for far faster than "CET|CEST|MEZ|..."
+    # on a page full of capitalised words.
+    before, _, after = ts["format"].partition("{zone}")
+    zone_left = re.search(r"[^\s{}]*$", before).group()
+    zone_right = re.match(r"[^\s{}]*", after).group()
+    zone_names = "|".join(re.escape(z) for z in sorted(zones, key=len, reverse=True))
+    zone_pattern = f"{re.escape(zone_left)}(?:{zone_names}){re.escape(zone_right)}"
+    # Longest text each placeholder prints, to size the window searched around a zone.
+    widths = {"hour": 2, "minute": 2, "day": 2, "month": max(map(len, months)), "year": 4}
+
+    def width(part: str) -> int:
+        return sum(len(literal) + widths.get(name, 0)
+                   for literal, name in re.findall(r"([^{]*)(?:\{(\w+)\})?", part))
     return Preset(
         name=raw["name"],
         language=raw["language"],
         month_numbers=months,
         zones=zones,
         timestamp_re=re.compile(pattern),
-        zone_re=re.compile("|".join(re.escape(z) for z in sorted(zones, key=len, reverse=True))),
+        zone_re=re.compile(zone_pattern),
         user_link_re=re.compile(user_link),
-        unsigned={template_key(k): v for k, v in raw.get("unsigned", {}).items()},
-        wrap={template_key(k): v for k, v in closures.get("wrap", {}).items()},
+        unsigned=unsigned,
+        wrap=wrap,
         wrap_end=frozenset(template_key(k) for k in closures.get("wrap_end", ())),
-        markers={template_key(k): v for k, v in closures.get("markers", {}).items()},
-        entries=frozenset(template_key(k) for k in raw.get("entries", ())),
+        markers=markers,
+        entries=entries,
         template_re=re.compile(r"\{\{[ _]*(?:[Tt]emplate[ _]*:[ _]*)?(?:subst:|safesubst:)?"
                                r"[ _]*([^{}|\n]+?)[ _]*(?=\||\}\})"),
+        stamp_before=width(before) - len(zone_left),
+        stamp_after=width(after) - len(zone_right),
+        unsigned_re=_template_start_re(unsigned) if unsigned else None,
+        closure_re=_template_start_re([*wrap, *markers]) if wrap or markers else None,
+        entry_re=re.compile(r"^([*#:]*)[ \t]*\{\{[ _]*(?:" + _alternation(entries)
+                            + r")[ _]*\|[ _]*(?:1[ _]*=[ _]*)?([^{}|\n]+?)[ _]*(?:\||\}\})",
+                            re.M) if entries else None,
     )
+
+
+def _template_start_re(names: Iterable[str]) -> re.Pattern[str]:
+    """``{{name`` (or ``{{subst:name``) for any of *names*; group 1 is the name as written."""
+    return re.compile(r"\{\{[ _]*(?:subst:|safesubst:)?[ _]*(" + _alternation(names)
+                      + r")[ _]*(?=\||\}\})")
 
 
 def preset_names() -> list[str]:

@@ -13,7 +13,14 @@ A comment is the text up to a signature: the last user link (``[[User:]]``,
 ``[[User talk:]]``, ``[[Special:Contributions/]]``, in any namespace spelling the
 preset knows) before a timestamp in the wiki's date format, or an ``{{unsigned}}``-
 style template.  A timestamp with no user link counts only where a signature would
-end a line (``~~~~~`` style); elsewhere it is taken to be quoted.
+end a line (``~~~~~`` style); elsewhere it is taken to be quoted.  The same signature
+in two branches of one ``{{#if:}}``/``{{#switch:}}`` (left by a substituted template)
+renders once, so it counts once.
+
+Speed matters (boards of hundreds of KB, parsed at every revision): the work is done
+around the few places that can hold a signature (each timestamp's zone, the ``[[``
+before it), not line by line; every per-preset pattern is compiled once, in
+:mod:`bot.boards`.
 """
 
 from __future__ import annotations
@@ -22,9 +29,10 @@ import hashlib
 from bisect import bisect_left, bisect_right
 import html
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
+from operator import attrgetter
 from typing import NamedTuple
 
 from bot.boards import Preset, load_preset, template_key
@@ -43,11 +51,17 @@ _HIDDEN_RE = re.compile(
     re.S | re.I)
 _NOT_NEWLINE_RE = re.compile(r"[^\n]+")
 _HEADING_RE = re.compile(r"^(={1,6})(.+?)(={1,6})[ \t]*$", re.M)
+_HEADING_LINE_RE = re.compile(r"\n(={1,6})(.+?)(={1,6})[ \t]*$", re.M)  # after line 1
 _BRACES_RE = re.compile(r"\{\{|\}\}")
 _END_OF_SIGNATURE_RE = re.compile(
     r"(?:\s|</?(?:small|span|sup|sub|font|b|i|big)\b[^>]*>|'{2,}|\}\}|\)|\]|&nbsp;)*$",
     re.I)
 _INDENT_RE = re.compile(r"[:*#]*")
+# What _comments skips before a comment: the rest of a line that only closes the
+# previous signature (_END_OF_SIGNATURE_RE's items, within one line), then blank space.
+_LEAD_RE = re.compile(
+    r"(?:(?:[^\S\n]|</?(?:small|span|sup|sub|font|b|i|big)\b[^>\n]*>|'{2,}|\}\}|\)|\]|&nbsp;)*\n)?"
+    r"[ \t\n]*", re.I)
 
 
 @dataclass(frozen=True)
@@ -110,6 +124,42 @@ class Thread:
     @property
     def participants(self) -> frozenset[str]:
         return frozenset(c.author for c in self.comments if c.author)
+
+
+# A frozen dataclass's __init__ sets each field through object.__setattr__: about a
+# sixth of what a comment cost the parser on a large board.  These fill the __dict__
+# directly: the same objects (equality, hash, repr and replace() read the attributes),
+# made once per comment or thread by the parser.  tests/unit/test_threads_scanning.py
+# checks them against the real constructors, field for field.
+
+def _new_comment(author: str | None, timestamp: datetime | None, start: int, end: int,
+                 indent: int, signature_kind: str) -> Comment:
+    comment = object.__new__(Comment)
+    fields = comment.__dict__
+    fields["author"] = author
+    fields["timestamp"] = timestamp
+    fields["start"] = start
+    fields["end"] = end
+    fields["indent"] = indent
+    fields["signature_kind"] = signature_kind
+    return comment
+
+
+def _new_thread(heading: str, raw_heading: str, start: int, end: int,
+                comments: tuple[Comment, ...], closure: Closure | None, kind: str,
+                body_start: int, key: str) -> Thread:
+    thread = object.__new__(Thread)
+    fields = thread.__dict__
+    fields["heading"] = heading
+    fields["raw_heading"] = raw_heading
+    fields["start"] = start
+    fields["end"] = end
+    fields["comments"] = comments
+    fields["closure"] = closure
+    fields["kind"] = kind
+    fields["body_start"] = body_start
+    fields["key"] = key
+    return thread
 
 
 # --------------------------------------------------------------------------- helpers
@@ -180,13 +230,15 @@ def _param(named: dict[str, str], which: int | str) -> str | None:
 def _make_time(preset: Preset, match: re.Match[str]) -> datetime | None:
     year, month, day, hour, minute, zone = match.group("year", "month", "day", "hour",
                                                        "minute", "zone")
-    tz = preset.zones.get(zone)
     try:
-        local = datetime(int(year), preset.month_numbers[month], int(day), int(hour),
-                         int(minute), tzinfo=tz)
-    except (ValueError, KeyError, TypeError):
+        # Built in UTC (positional arguments: keywords cost as much again) and shifted
+        # by the zone's fixed offset: the same instant as astimezone(), at half the cost.
+        stamp = datetime(int(year), preset.month_numbers[month], int(day), int(hour),
+                         int(minute), 0, 0, timezone.utc)
+        zone_info = preset.zones[zone]
+        return stamp if zone_info is timezone.utc else stamp - zone_info.utcoffset(None)
+    except (ValueError, KeyError, TypeError, OverflowError):
         return None
-    return local if tz is timezone.utc else local.astimezone(timezone.utc)
 
 
 _USER_TEMPLATE_RE = re.compile(
@@ -217,7 +269,7 @@ def heading_text(raw: str) -> str:
 
 
 def _key(*parts: object) -> str:
-    return hashlib.sha1("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:16]
+    return hashlib.sha1("\x1f".join(map(str, parts)).encode()).hexdigest()[:16]
 
 
 # --------------------------------------------------------------------------- signatures
@@ -230,54 +282,104 @@ class _Signature(NamedTuple):  # a tuple: thousands are made per page
     kind: str
 
 
-def _unsigned_re(preset: Preset) -> re.Pattern[str] | None:
-    return _unsigned_cache(preset.name, tuple(preset.unsigned))
+_START, _END = attrgetter("start"), attrgetter("end")
 
 
-@lru_cache(maxsize=None)
-def _unsigned_cache(name: str, templates: tuple[str, ...]) -> re.Pattern[str] | None:
-    from bot.boards import _alternation
-
-    if not templates:
-        return None
-    return re.compile(r"\{\{[ _]*(?:subst:|safesubst:)?[ _]*(" + _alternation(templates)
-                      + r")[ _]*(?=\||\}\})")
-
-
-# How far a timestamp reaches around its zone name ("12:34, 28 September 2011 (UTC)").
+# How far a timestamp may reach around its zone when written oddly (several spaces or
+# non-breaking spaces): the second, wider search when the preset's window finds nothing.
 _BEFORE_ZONE, _AFTER_ZONE = 64, 16
 
 
-def _timestamps(masked: str, preset: Preset):
+def _timestamps(masked: str, preset: Preset) -> list[re.Match[str]]:
     """Timestamp matches in text order.
 
-    Scanning a page with the full date pattern costs a regex attempt at every digit;
-    looking for the few zone names first and matching only around them is several
-    times faster on real boards, and finds the same timestamps.
+    Searching a whole page for the full date pattern tries a match at every position
+    (about 17 MB/s).  The zone with its brackets ("(UTC)") starts with a literal
+    character, which the regex engine scans for at hundreds of MB/s; the date pattern
+    is then tried only around each zone.  That search costs about as much per
+    character as a whole-page one, so it first covers just what a timestamp written
+    with single spaces needs (``preset.stamp_before``/``stamp_after``).
     """
+    found = []
     last_end = 0
     size = len(masked)
     search = preset.timestamp_re.search
+    windows = [(preset.stamp_before, preset.stamp_after)]
+    if preset.stamp_before < _BEFORE_ZONE or preset.stamp_after < _AFTER_ZONE:
+        windows.append((max(preset.stamp_before, _BEFORE_ZONE),
+                        max(preset.stamp_after, _AFTER_ZONE)))
     for hit in preset.zone_re.finditer(masked):
         here, there = hit.start(), hit.end()
         if here < last_end:
             continue
-        position, stop = max(last_end, here - _BEFORE_ZONE), min(size, there + _AFTER_ZONE)
-        match = search(masked, position, stop)
-        while match is not None and match.end() < there:
-            match = search(masked, match.end(), stop)
-        if match is not None and match.start() <= here:
-            last_end = match.end()
-            yield match
+        for before, after in windows:
+            position, stop = max(last_end, here - before), min(size, there + after)
+            match = search(masked, position, stop)
+            while match is not None and match.end() < there:
+                match = search(masked, match.end(), stop)
+            if match is not None and match.start() <= here:
+                last_end = match.end()
+                found.append(match)
+                break
+    return found
+
+
+def _last_user_link(masked: str, link_at, start: int, end: int) -> re.Match[str] | None:
+    """The last user link that lies inside ``masked[start:end]``.
+
+    Looked for backwards from the timestamp, trying the link pattern only where a
+    ``[[`` is: cheaper than matching it at every ``[[`` of the page, most of which are
+    article links far from any signature.  A user link holds no ``[`` after its opening
+    brackets, so links never overlap and the last one found this way is the one a
+    forward scan would find.
+    """
+    bound = end
+    while True:
+        position = masked.rfind("[[", start, bound)
+        if position == -1:
+            return None
+        link = link_at(masked, position)
+        if link is not None and link.end() <= end:
+            return link
+        bound = position + 1  # "[[[User:X]]": the next "[[" may start one character left
+
+
+# Conditional parser functions render one branch only; a substituted template can leave
+# the same signature in two branches (``{{#if: ~~~~ | Thanks. ~~~~}}``).
+_BRANCHING_RE = re.compile(r"\{\{[ \t\n]*#(?:if|ifeq|ifexist|ifexpr|iferror|switch)[ \t]*:", re.I)
+
+
+def _drop_branch_copies(masked: str, found: list[_Signature]) -> list[_Signature]:
+    """*found* (in text order) with repeats inside one conditional block left out.
+
+    A signature repeats when author, time and its own text are all the same as an
+    earlier one in the same ``{{#if:}}``/``{{#switch:}}`` block: one rendered comment.
+    """
+    drop = set()
+    starts = [s.start for s in found]
+    for block in _BRANCHING_RE.finditer(masked):
+        begin, end = block.start(), _template_end(masked, block.start())
+        seen = set()
+        for i in range(bisect_left(starts, begin), len(found)):
+            sig = found[i]
+            if sig.start >= end:
+                break
+            if sig.end > end:
+                continue
+            key = (sig.author, sig.timestamp, masked[sig.start:sig.end])
+            if key in seen:
+                drop.add(i)
+            seen.add(key)
+    return [s for i, s in enumerate(found) if i not in drop] if drop else found
 
 
 def _signatures(masked: str, preset: Preset) -> list[_Signature]:
-    """Every signature in *masked*, in text order (one pass of each regex)."""
+    """Every signature in *masked*, in text order."""
     found: list[_Signature] = []
     taken: list[tuple[int, int]] = []
-    unsigned = _unsigned_re(preset)
-    if unsigned is not None and "{{" in masked:
-        for match in unsigned.finditer(masked):
+    has_templates = "{{" in masked
+    if preset.unsigned_re is not None and has_templates:
+        for match in preset.unsigned_re.finditer(masked):
             close = _template_end(masked, match.start())
             spec = preset.unsigned[template_key(match.group(1))]
             _, named = _split_params(masked[match.start() + 2:close - 2])
@@ -293,10 +395,10 @@ def _signatures(masked: str, preset: Preset) -> list[_Signature]:
                                     match.start(), close, "unsigned"))
             taken.append((match.start(), close))
 
-    # User links are found once; each timestamp takes the last one that ends before it.
-    links = list(preset.user_link_re.finditer(masked))
-    link_ends = [m.end() for m in links]
+    # Each timestamp is signed by the last user link before it on its line, after the
+    # previous signature and within a signature's length.
     taken_starts = [a for a, _ in taken]
+    link_at = preset.user_link_re.match
     previous_end = 0
     for match in _timestamps(masked, preset):
         here = match.start()
@@ -307,11 +409,10 @@ def _signatures(masked: str, preset: Preset) -> list[_Signature]:
         stamp = _make_time(preset, match)
         if stamp is None:
             continue
-        line_start = masked.rfind("\n", 0, here) + 1
-        window_start = max(line_start, previous_end, here - SIGNATURE_REACH)
-        i = bisect_right(link_ends, here) - 1
-        if i >= 0 and links[i].start() >= window_start:
-            link = links[i]
+        reach = here - SIGNATURE_REACH if here > SIGNATURE_REACH else 0
+        line_start = masked.rfind("\n", reach, here) + 1  # bounded: one-line pages exist
+        link = _last_user_link(masked, link_at, max(line_start, previous_end, reach), here)
+        if link is not None:
             name = link.group("name") or link.group("contrib")
             author = normalise_name(html.unescape(name) if "&" in name else name)
             found.append(_Signature(author, stamp, link.start(), match.end(), "link"))
@@ -323,7 +424,9 @@ def _signatures(masked: str, preset: Preset) -> list[_Signature]:
             found.append(_Signature(None, stamp, here, match.end(), "timestamp-only"))
         previous_end = match.end()
     if taken:
-        found.sort(key=lambda s: s.start)
+        found.sort(key=_START)
+    if has_templates and found:
+        found = _drop_branch_copies(masked, found)
     return found
 
 
@@ -334,14 +437,6 @@ def _within(signatures: list[_Signature], ends: list[int], start: int,
 
 
 # --------------------------------------------------------------------------- closures
-
-@lru_cache(maxsize=None)
-def _closure_re(name: str, wrap: tuple[str, ...], markers: tuple[str, ...]) -> re.Pattern[str]:
-    from bot.boards import _alternation
-
-    return re.compile(r"\{\{[ _]*(?:subst:|safesubst:)?[ _]*(" + _alternation(wrap + markers)
-                      + r")[ _]*(?=\||\}\})")
-
 
 def _unsigned_result(result: str, preset: Preset) -> str:
     """A closing result without the closer's signature at its end."""
@@ -366,11 +461,10 @@ def _unsigned_result(result: str, preset: Preset) -> str:
 def _find_closure(masked: str, preset: Preset, own: tuple[int, int], whole: tuple[int, int],
                   signatures: list[_Signature]) -> Closure | None:
     """The thread's closure: a wrapping box in its own part, else its last marker."""
-    if "{{" not in masked[whole[0]:whole[1]] or not (preset.wrap or preset.markers):
+    if preset.closure_re is None or masked.find("{{", whole[0], whole[1]) == -1:
         return None
-    pattern = _closure_re(preset.name, tuple(preset.wrap), tuple(preset.markers))
     marker = None
-    for match in pattern.finditer(masked, whole[0], whole[1]):
+    for match in preset.closure_re.finditer(masked, whole[0], whole[1]):
         key = template_key(match.group(1))
         close = _template_end(masked, match.start())
         _, named = _split_params(masked[match.start() + 2:close - 2])
@@ -404,54 +498,46 @@ def _find_closure(masked: str, preset: Preset, own: tuple[int, int], whole: tupl
 
 # --------------------------------------------------------------------------- comments
 
-def _comments(text: str, masked: str, signatures: list[_Signature], body_start: int,
+def _comments(masked: str, signatures: list[_Signature], body_start: int,
               boundaries: list[int], excluded: tuple[int, int] | None) -> tuple[Comment, ...]:
     """Turn signatures into comments: each runs from the previous boundary to its end."""
     comments = []
     cursor = body_start
     points = sorted(boundaries)
     bi = 0
-    for sig in signatures:
-        while bi < len(points) and points[bi] <= sig.start:
+    rfind = masked.rfind
+    for author, timestamp, start, end, kind in signatures:
+        while bi < len(points) and points[bi] <= start:
             cursor = max(cursor, points[bi])
             bi += 1
-        if excluded and excluded[0] <= sig.start < excluded[1]:
-            cursor = max(cursor, sig.end)
+        if excluded and excluded[0] <= start < excluded[1]:
+            cursor = max(cursor, end)
             continue
         begin = cursor
-        # Skip blank space and the rest of a line already used by an earlier signature.
-        newline = masked.find("\n", begin, sig.start)
-        if newline != -1 and _END_OF_SIGNATURE_RE.fullmatch(masked, begin, newline):
-            begin = newline + 1
-        while begin < sig.start and masked[begin] in " \t\n":
-            begin += 1
-        line_start = masked.rfind("\n", 0, begin) + 1
-        indent = len(_INDENT_RE.match(masked, line_start).group())
-        comments.append(Comment(sig.author, sig.timestamp, begin, sig.end, indent, sig.kind))
-        cursor = sig.end
+        if begin < start:
+            # Skip blank space and the rest of a line already used by an earlier signature.
+            begin = _LEAD_RE.match(masked, begin, start).end()
+        line_start = rfind("\n", 0, begin) + 1
+        indent = _INDENT_RE.match(masked, line_start).end() - line_start
+        comments.append(_new_comment(author, timestamp, begin, end, indent, kind))
+        cursor = end
     return tuple(comments)
 
 
 def _headings(masked: str) -> list[tuple[int, int, int, str]]:
     """(start, end of line, level, raw text) for every heading line."""
     found = []
-    # Only lines starting with "=" can be headings: find those with a plain substring
-    # search (fast) instead of trying the pattern at every position of the page.
-    starts = [0] if masked.startswith("=") else []
-    position = masked.find("\n=")
-    while position != -1:
-        starts.append(position + 1)
-        position = masked.find("\n=", position + 1)
-    for start in starts:
-        match = _HEADING_RE.match(masked, start)
-        if match is None:
-            continue
-        left, inner, right = match.group(1), match.group(2), match.group(3)
+    # Only lines starting with "=" can be headings.  A pattern that starts with the
+    # literal "\n=" is scanned for at memory speed; "^" with re.M would be tried at
+    # every position of the page.
+    first = _HEADING_RE.match(masked) if masked.startswith("=") else None
+    for match in ([first] if first else []) + list(_HEADING_LINE_RE.finditer(masked)):
+        left, inner, right = match.group(1, 2, 3)
         level = min(len(left), len(right))
         inner = "=" * (len(left) - level) + inner + "=" * (len(right) - level)
         if not inner.strip():
             continue
-        found.append((match.start(), match.end(), level, inner))
+        found.append((match.start(1), match.end(), level, inner))
     return found
 
 
@@ -460,9 +546,12 @@ def _thread_key(heading: str, comments: tuple[Comment, ...]) -> str:
     # rename or a move; a thread nobody signed falls back to its heading.
     # The earliest signature, not the first in page order: a closing note or a moved
     # reply placed above the report must not change the thread's identity.
-    dated = [c for c in comments if c.timestamp is not None]
-    if dated:
-        first = min(dated, key=lambda c: c.timestamp)
+    first = None
+    for comment in comments:  # the first of the earliest, as min() would pick
+        if comment.timestamp is not None and (first is None
+                                              or comment.timestamp < first.timestamp):
+            first = comment
+    if first is not None:
         return _key("c", canonical_user_name(first.author or "?"), first.timestamp.isoformat())
     return _key("h", heading)
 
@@ -473,7 +562,9 @@ def _dedupe_keys(threads: list[Thread]) -> list[Thread]:
     for thread in threads:
         n = seen.get(thread.key, 0)
         seen[thread.key] = n + 1
-        out.append(thread if n == 0 else replace(thread, key=f"{thread.key}-{n + 1}"))
+        if n:  # a copy with the next free key, made like _new_thread makes threads
+            thread = _new_thread(**{**vars(thread), "key": f"{thread.key}-{n + 1}"})
+        out.append(thread)
     return out
 
 
@@ -497,8 +588,12 @@ def parse_threads(text: str, preset: str | Preset = "enwiki") -> list[Thread]:
     tops = [h for h in headings if h[2] <= 2]
     if not tops:
         return []
-    every = sorted(_signatures(masked, conventions), key=lambda s: s.end)
+    found = _signatures(masked, conventions)  # in start order
+    every = sorted(found, key=_END)  # a thread takes the signatures that end inside it
     ends = [s.end for s in every]
+    # Signatures overlap only in odd markup, so end order is nearly always start order
+    # and a thread's share of them needs no sorting of its own.
+    in_start_order = every == found
     for index, (start, head_end, level, raw) in enumerate(tops):
         if level < 2:
             continue  # a level-1 heading ends the thread above but starts none
@@ -507,7 +602,9 @@ def parse_threads(text: str, preset: str | Preset = "enwiki") -> list[Thread]:
         subheadings = headings[bisect_right(heading_starts, start):
                                bisect_left(heading_starts, end)]
         own_end = subheadings[0][0] if subheadings else end
-        sigs = sorted(_within(every, ends, body_start, end), key=lambda s: s.start)
+        sigs = _within(every, ends, body_start, end)
+        if not in_start_order:
+            sigs.sort(key=_START)
         closure = _find_closure(masked, conventions, (start, own_end), (start, end), sigs)
         excluded = None
         if closure is not None and closure.template in conventions.wrap:
@@ -518,20 +615,11 @@ def parse_threads(text: str, preset: str | Preset = "enwiki") -> list[Thread]:
         boundaries = [min(h[1] + 1, end) for h in subheadings]
         if excluded:
             boundaries.append(excluded[1])
-        comments = _comments(text, masked, sigs, body_start, boundaries, excluded)
+        comments = _comments(masked, sigs, body_start, boundaries, excluded)
         heading = heading_text(raw)
-        threads.append(Thread(heading=heading, raw_heading=raw.strip(), start=start, end=end,
-                              comments=comments, closure=closure, body_start=body_start,
-                              key=_thread_key(heading, comments)))
+        threads.append(_new_thread(heading, raw.strip(), start, end, comments, closure,
+                                   "thread", body_start, _thread_key(heading, comments)))
     return _dedupe_keys(threads)
-
-
-@lru_cache(maxsize=None)
-def _entry_re(name: str, entries: tuple[str, ...]) -> re.Pattern[str]:
-    from bot.boards import _alternation
-
-    return re.compile(r"^([*#:]*)[ \t]*\{\{[ _]*(?:" + _alternation(entries)
-                      + r")[ _]*\|[ _]*(?:1[ _]*=[ _]*)?([^{}|\n]+?)[ _]*(?:\||\}\})", re.M)
 
 
 def parse_entries(text: str, preset: str | Preset = "enwiki") -> list[Thread]:
@@ -542,13 +630,13 @@ def parse_entries(text: str, preset: str | Preset = "enwiki") -> list[Thread]:
     """
     conventions = _resolve(preset)
     masked = mask_hidden(text)
-    if not conventions.entries:
+    if conventions.entry_re is None:
         return []
-    starts = list(_entry_re(conventions.name, tuple(conventions.entries)).finditer(masked))
+    starts = list(conventions.entry_re.finditer(masked))
     if not starts:
         return []
     heading_starts = [h[0] for h in _headings(masked)]
-    every = sorted(_signatures(masked, conventions), key=lambda s: s.end)
+    every = sorted(_signatures(masked, conventions), key=_END)
     ends = [s.end for s in every]
     entries = []
     for index, match in enumerate(starts):
@@ -569,8 +657,8 @@ def parse_entries(text: str, preset: str | Preset = "enwiki") -> list[Thread]:
             if prefix <= depth or not line.strip():
                 break
             end = next_end
-        sigs = sorted(_within(every, ends, start, end), key=lambda s: s.start)
-        comments = _comments(text, masked, sigs, start, [], None)
+        sigs = sorted(_within(every, ends, start, end), key=_START)
+        comments = _comments(masked, sigs, start, [], None)
         subject = heading_text(match.group(2)).strip()
         entries.append(Thread(heading=subject, raw_heading=match.group(2).strip(), start=start,
                               end=end, comments=comments, closure=None, kind="entry",
