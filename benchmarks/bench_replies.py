@@ -70,7 +70,10 @@ def naive_check(text: str, audience: str) -> set[str]:
 
 
 # Each split is read from several files: the first corpus, and German cases added later.
-SPLITS = {"dev": ("dev", "de_dev"), "heldout": ("heldout", "de_heldout")}
+# heldout-b: 45 German replies by another author, written after the German rules and
+# never seen by whoever tuned them: the most honest figure here.
+SPLITS = {"dev": ("dev", "de_dev"), "heldout": ("heldout", "de_heldout"),
+          "heldout-b": ("de_heldout_b",)}
 
 
 def load(split: str) -> list[dict]:
@@ -176,8 +179,9 @@ def main() -> None:
     print(f"rules loaded and compiled for {', '.join(replies.available_languages())} "
           f"in {load_ms:.0f} ms")
 
-    dev, heldout = load("dev"), load("heldout")
-    results = {"dev": report("dev", dev), "heldout": report("heldout", heldout)}
+    dev, heldout, heldout_b = load("dev"), load("heldout"), load("heldout-b")
+    results = {"dev": report("dev", dev), "heldout": report("heldout", heldout),
+               "heldout-b": report("heldout-b", heldout_b)}
 
     corpus = dev + heldout
     size = sum(len(c["text"]) for c in corpus) * args.repeat
@@ -198,12 +202,14 @@ def main() -> None:
           f"{n / t_naive:,.0f} replies/s; check() takes x{t_ours / t_naive:.1f} the "
           f"baseline's time")
 
-    d, h = results["dev"], results["heldout"]
+    d, h, b = results["dev"], results["heldout"], results["heldout-b"]
     print(f"SUMMARY replies: dev micro P {d['micro'][0]:.2f} R {d['micro'][1]:.2f} "
           f"(keywords {d['base'][0]:.2f}/{d['base'][1]:.2f}); heldout micro P "
           f"{h['micro'][0]:.2f} R {h['micro'][1]:.2f} (keywords {h['base'][0]:.2f}/"
           f"{h['base'][1]:.2f}); good replies flagged dev {d['good'][0]}/{d['good'][1]}, "
-          f"heldout {h['good'][0]}/{h['good'][1]}; check() {n / t_ours:,.0f} replies/s, "
+          f"heldout {h['good'][0]}/{h['good'][1]}; second author's German held-out P "
+          f"{b['micro'][0]:.2f} R {b['micro'][1]:.2f}, good flagged {b['good'][0]}/"
+          f"{b['good'][1]}; check() {n / t_ours:,.0f} replies/s, "
           f"x{t_ours / t_naive:.1f} the keyword baseline's time")
 
 

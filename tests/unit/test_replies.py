@@ -349,3 +349,13 @@ def test_an_unclosed_quote_in_a_long_reply_is_checked_promptly(lang, opener):
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def test_second_authors_german_heldout_file_is_well_formed():
+    # Measured by benchmarks/bench_replies.py ("heldout-b"), never used for tuning.
+    cases = yaml.safe_load((DATA / "de_heldout_b.yaml").read_text(encoding="utf-8"))["cases"]
+    assert len(cases) >= 40 and len({c["id"] for c in cases}) == len(cases)
+    known = replies.rules_for("de").codes
+    for case in cases:
+        assert case["lang"] == "de" and set(case["expect"]) <= known, case["id"]
+        replies.resolve(case["outcome"], case["audience"])
