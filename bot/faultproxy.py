@@ -25,7 +25,9 @@ work, the reply is lost); ``drop``, ``timeout`` and ``http5xx`` do so with
 ``upstream=True``.  Which requests are faulted is a :class:`Fault` schedule: every
 Nth matching request or a probability drawn from a seeded RNG, after the first
 ``after`` matching requests, at most ``limit`` times, only for requests whose
-``action``/``prop`` match.  Everything listens on and talks to 127.0.0.1 only.
+``action``/``prop`` match and which carry the given ``params`` values (e.g. only the
+mail to one recipient: ``params={"target": "Admin Ada"}``; ``None``: the parameter is
+absent).  Everything listens on and talks to 127.0.0.1 only.
 
 Python::
 
@@ -98,7 +100,8 @@ class Fault:
     """One fault and the schedule it follows.
 
     A request *matches* when its action is in ``actions`` and one of its props is in
-    ``props`` (an empty set matches anything) and the kind applies to it (``maxlag``:
+    ``props`` (an empty set matches anything), it carries every ``params`` name with
+    that value (``None``: lacks it), and the kind applies to it (``maxlag``:
     the request asks for maxlag; ``readonly``: a write action).  Matching requests are
     numbered 1, 2, ...; after the first ``after`` of them, each is faulted when its
     number counted from ``after`` is a multiple of ``every`` or, with ``probability``,
@@ -113,6 +116,7 @@ class Fault:
     limit: int | None = None
     actions: frozenset[str] = frozenset()
     props: frozenset[str] = frozenset()
+    params: frozenset[tuple[str, str | None]] = frozenset()  # (name, value); a dict will do
     hang: float = 5.0          # timeout: seconds without a reply
     lag: float = 7.0           # maxlag: seconds of lag reported beyond the allowed maxlag
     retry_after: int | None = None  # maxlag: None = MediaWiki's max(maxlag, 5) seconds
@@ -131,12 +135,17 @@ class Fault:
         # Accept any iterable for the filters; keep them hashable and immutable.
         object.__setattr__(self, "actions", frozenset(self.actions))
         object.__setattr__(self, "props", frozenset(self.props))
+        pairs = self.params.items() if isinstance(self.params, Mapping) else self.params
+        object.__setattr__(self, "params", frozenset(
+            (str(k), None if v is None else str(v)) for k, v in pairs))
 
     def applies_to(self, request: ApiRequest) -> bool:
         """Whether *request* matches this fault's filters and kind."""
         if self.actions and request.action not in self.actions:
             return False
         if self.props and not self.props & request.props:
+            return False
+        if any(request.params.get(name) != value for name, value in self.params):
             return False
         if self.kind == "maxlag":
             return "maxlag" in request.params
@@ -458,6 +467,18 @@ class Family(family.SingleSiteFamily):
 """
 
 
+def family_module(name: str, api_url: str) -> str:
+    """The source of a Pywikibot family module *name* for the wiki at *api_url*.
+
+    Written to ``<name>_family.py`` and registered (``family_files[name] = path``), it
+    lets a process that already uses a wiki directly also reach it through a proxy,
+    under another family name.
+    """
+    parts = urlsplit(api_url)
+    return _FAMILY_MODULE.format(name=name, domain=parts.netloc,
+                                 scriptpath=parts.path.rsplit("/api.php", 1)[0])
+
+
 def pywikibot_dir_via_proxies(source: str | Path, dest: str | Path,
                               proxies: Mapping[str, str], *,
                               settings: Mapping[str, object] | None = None,
@@ -487,11 +508,9 @@ def pywikibot_dir_via_proxies(source: str | Path, dest: str | Path,
         replaced.add(url)
         if not family_modules:
             return f"{match.group(1)}{proxies[url]!r}"
-        parts = urlsplit(proxies[url])
         families.mkdir(exist_ok=True)
-        (families / f"{match['family']}_family.py").write_text(_FAMILY_MODULE.format(
-            name=match["family"], domain=parts.netloc,
-            scriptpath=parts.path.rsplit("/api.php", 1)[0]))
+        (families / f"{match['family']}_family.py").write_text(
+            family_module(match["family"], proxies[url]))
         return f"# {match['family']}: families/{match['family']}_family.py (proxied)"
 
     families = dest / "families"
@@ -517,11 +536,20 @@ def pywikibot_dir_via_proxies(source: str | Path, dest: str | Path,
     return dest
 
 
+def _name_value(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not name or not sep:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, not {text!r}")
+    return name, value
+
+
 def fault_from_args(args: argparse.Namespace) -> Fault:
     """The :class:`Fault` the command-line options describe."""
     return Fault(args.fault, every=args.every, probability=args.probability, seed=args.seed,
                  after=args.after, limit=args.limit, actions=frozenset(args.action or ()),
-                 props=frozenset(args.prop or ()), hang=args.hang, upstream=args.upstream)
+                 props=frozenset(args.prop or ()),
+                 params=frozenset(args.param or ()),
+                 hang=args.hang, upstream=args.upstream)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -538,6 +566,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--limit", type=int, help="at most this many faults")
     parser.add_argument("--action", action="append", help="only this API action (repeatable)")
     parser.add_argument("--prop", action="append", help="only this prop (repeatable)")
+    parser.add_argument("--param", action="append", metavar="NAME=VALUE", type=_name_value,
+                        help="only requests with this parameter value (repeatable)")
     parser.add_argument("--hang", type=float, default=5.0, help="timeout: seconds to hang")
     parser.add_argument("--upstream", action="store_true",
                         help="drop/timeout/http5xx after the wiki has done the work")

@@ -5,8 +5,8 @@ Every page here is rendered afresh from the store and saved only when it changed
 a run that died half-way is repaired by the next one.  Mail goes through the store's
 outbox, one item per mail and recipient (claim, send, mark sent): at least once, never
 silently lost, and sent again only when a run dies, or loses the wiki's reply, after
-the wiki accepted the mail and before it was marked (see :func:`deliver`).  Nothing here may be
-written to a public page; :class:`bot.publish.Publisher` refuses that, and
+the wiki accepted the mail and before it was marked (see :func:`deliver`).  Nothing
+here may be written to a public page; :class:`bot.publish.Publisher` refuses that, and
 :func:`publish_private` only ever asks for private writes.
 """
 

@@ -40,15 +40,28 @@ def run_page_allows(text: str | None) -> bool:
     return value in ENABLING_VALUES
 
 
-def anonymous_read_refused(api_url: str, timeout: float = 10.0) -> bool:
-    """True when the wiki at *api_url* refuses anonymous API reads."""
+def anonymous_read_answer(api_url: str, timeout: float = 10.0) -> bool | None:
+    """True when the wiki at *api_url* refuses anonymous API reads, False when it
+    answers one, None when its reply answers nothing (a server error page, a broken
+    reply, another API error).  Network failures raise ``requests`` exceptions."""
     reply = requests.get(api_url, params={"action": "query", "meta": "siteinfo",
                                           "format": "json"}, timeout=timeout,
                          headers={"User-Agent": "noticeboard-helper privacy check"})
     try:
-        return reply.json().get("error", {}).get("code") == "readapidenied"
+        data = reply.json()
     except ValueError:
-        return False
+        return None
+    if not isinstance(data, dict):
+        return None
+    if data.get("error", {}).get("code") == "readapidenied":
+        return True
+    return False if "query" in data else None
+
+
+def anonymous_read_refused(api_url: str, timeout: float = 10.0) -> bool:
+    """True when the wiki at *api_url* refuses anonymous API reads (a reply that
+    answers nothing counts as not refused)."""
+    return anonymous_read_answer(api_url, timeout) is True
 
 
 @dataclass
@@ -102,7 +115,18 @@ class Publisher:
         if wiki.name not in self._checked_private:
             site = self.site(wiki)
             api_url = f"{site.protocol()}://{site.hostname()}{site.apipath()}"
-            self._checked_private[wiki.name] = anonymous_read_refused(api_url)
+            try:
+                refused = anonymous_read_answer(api_url)
+            except requests.RequestException:
+                refused = None
+            if refused is None:
+                # No answer proves nothing either way: the write is refused like a failed
+                # save (redone next cycle), not reported as a readable wiki, and the
+                # check is asked again next time.
+                raise WikiError(f"could not check that {wiki.name} refuses anonymous "
+                                f"readers (no usable answer); the private write is redone "
+                                f"next cycle")
+            self._checked_private[wiki.name] = refused
         if not self._checked_private[wiki.name]:
             raise PrivacyError(f"refusing a private write to {wiki.name}: anonymous "
                                f"readers can read that wiki")

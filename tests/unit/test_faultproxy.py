@@ -12,7 +12,8 @@ import pytest
 import requests
 
 from bot.faultproxy import (FAULT_KINDS, ApiRequest, Fault, FaultProxy, build_parser,
-                            fault_from_args, pywikibot_dir_via_proxies, request_params)
+                            family_module, fault_from_args, pywikibot_dir_via_proxies,
+                            request_params)
 
 
 class _StubApi(BaseHTTPRequestHandler):
@@ -350,3 +351,34 @@ def test_pywikibot_dir_can_use_a_real_family_module(tmp_path):
     assert "name = 'localpub'" in module and "domain = '127.0.0.1:9'" in module
     assert "return '/w'" in module
     compile(module, "localpub_family.py", "exec")
+
+
+def test_params_filter_faults_only_requests_carrying_those_values(proxy):
+    # As the fault suite uses it: only the mail to one of two recipients fails.
+    proxy.set_faults(Fault("http500", actions={"emailuser"}, params={"target": "Admin Ada"}))
+    calls = [dict(action="emailuser", target="Admin"), dict(action="emailuser", target="Admin Ada"),
+             dict(action="query", target="Admin Ada"), dict(action="emailuser")]
+    assert [_outcome(lambda: _post(proxy, **c)) for c in calls] == ["ok", "http500", "ok", "ok"]
+    assert Fault("drop", params={"a": 1}) == Fault("drop", params=[("a", "1")])
+    # None: the parameter must be absent (a bare siteinfo query, not Pywikibot's).
+    proxy.set_faults(Fault("http503", params={"meta": "siteinfo", "siprop": None}))
+    assert _outcome(lambda: _get(proxy, action="query", meta="siteinfo")) == "http503"
+    assert _outcome(lambda: _get(proxy, action="query", meta="siteinfo",
+                                 siprop="general")) == "ok"
+
+
+def test_command_line_param_filter_needs_name_and_value():
+    args = build_parser().parse_args(["--target", "http://127.0.0.1:1/api.php", "--fault",
+                                      "drop", "--param", "target=Admin Ada"])
+    assert fault_from_args(args).params == {("target", "Admin Ada")}
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--target", "http://127.0.0.1:1/api.php", "--param", "x"])
+
+
+def test_family_module_reaches_a_wiki_through_a_proxy_under_another_name():
+    module = family_module("faultpriv", "http://127.0.0.1:4242/w/api.php")
+    namespace: dict = {}
+    exec(compile(module, "faultpriv_family.py", "exec"), namespace)
+    family = namespace["Family"]
+    assert (family.name, family.domain) == ("faultpriv", "127.0.0.1:4242")
+    assert family.scriptpath(None, "faultpriv") == "/w" and family.protocol(None, "x") == "http"

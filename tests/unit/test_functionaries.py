@@ -94,3 +94,32 @@ def test_outcomes_set_by_functionaries_override_and_always_count():
     fixed = with_outcomes_set(records, {rid: ("unfounded", "wiki")})
     assert (fixed[0].outcome, fixed[0].closer_trusted) == ("unfounded", True)
     assert fixed[1] == records[1]
+
+
+def test_mail_to_a_failing_recipient_is_retried_alone(tmp_path):
+    from bot.errors import WikiError
+    from bot.functionaries import PrivateReport, deliver
+    from bot.store import Store
+
+    class Publisher:  # records sends; the second recipient fails until told not to
+        simulating = False
+
+        def __init__(self):
+            self.sent, self.failing = [], {"Bea"}
+
+        def mail(self, wiki, user, subject, text):
+            if user in self.failing:
+                raise WikiError(f"mail to {user} refused")
+            self.sent.append(user)
+
+    store, publisher = Store(f"sqlite:///{tmp_path}/s.sqlite"), Publisher()
+    args = dict(kind="emergency", mail_key="w|B|k", subject="s", text="t")
+    first = PrivateReport()
+    assert deliver(store, publisher, first, "priv", ["Ann", "Bea"], **args) is False
+    assert publisher.sent == ["Ann"] and first.failures and first.mails == 1
+    publisher.failing = set()
+    second = PrivateReport()
+    assert deliver(store, publisher, second, "priv", ["Ann", "Bea"], **args) is True
+    assert publisher.sent == ["Ann", "Bea"]  # Ann is not mailed twice
+    assert deliver(store, publisher, PrivateReport(), "priv", ["Ann", "Bea"], **args) is True
+    assert publisher.sent == ["Ann", "Bea"]
