@@ -226,7 +226,19 @@ class Store:
             return int(row[0]) if row else 0
 
     def migrate(self) -> None:
-        """Bring the schema to :data:`SCHEMA_VERSION`, one migration per transaction."""
+        """Bring the schema to :data:`SCHEMA_VERSION`, one migration per transaction.
+
+        Two runs starting on a new store at once must not both migrate it: MariaDB's
+        DDL is not transactional, so the second would create tables the first just
+        made.  The migration holds the ``migrate`` lock; whoever comes second finds
+        the schema current.
+        """
+        if self.schema_version() == SCHEMA_VERSION:
+            return  # the usual case: nothing to do, no lock taken
+        with self.job_lock("migrate", wait=300):
+            self._migrate()
+
+    def _migrate(self) -> None:
         with self.engine.begin() as conn:
             meta.create(conn, checkfirst=True)
         current = self.schema_version()

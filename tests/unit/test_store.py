@@ -229,3 +229,12 @@ def test_purge_forgets_old_history_and_scrubs_hidden_revisions(store_url):
     assert (deleted, scrubbed) == (1, 1)
     (left,) = store.history()
     assert (left.thread_key, left.heading, left.targets, left.fingerprint) == ("new", "", (), None)
+
+
+def test_two_runs_starting_on_a_new_store_at_once_migrate_it_once(store_url):
+    from concurrent.futures import ThreadPoolExecutor
+
+    # Separate engines, as two processes would have; MariaDB's DDL is not transactional.
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        stores = list(pool.map(lambda _: Store(store_url), range(4)))
+    assert all(s.schema_version() == SCHEMA_VERSION for s in stores)
