@@ -11,6 +11,7 @@ page read before is read again only when it has changed since.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -72,8 +73,6 @@ def archive_pages(fetcher: BoardFetcher, board: Board, *, archives: bool,
 
 
 def _natural(title: str) -> list:
-    import re
-
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", title)]
 
 
@@ -126,14 +125,24 @@ def read_page(board: Board, source: str, text: str, history: BoardHistory,
                 closer_trusted=bool(saved and saved.user and trusted(board.wiki, saved.user)),
                 outcome=closure_outcome(closure.result, preset=board.preset),
                 evidence=f"closure:{closure.template}"[:255])
-        if entry.outcome in (None, "unknown"):
-            found = outcome_from_blocks(blocks, reporter=entry.reporter, targets=entry.targets,
-                                        opened=entry.opened, closed=entry.closed)
-            if found is not None:
-                outcome, evidence, performer = found
-                entry = entry.with_outcome(outcome, evidence, performer, True)
-        entries.append(entry)
+        entries.append(_with_block_outcome(entry, blocks))
     return entries
+
+
+def _undecided(entry: HistoryEntry) -> bool:
+    return entry.outcome in (None, "unknown")
+
+
+def _with_block_outcome(entry: HistoryEntry, blocks: list[Block]) -> HistoryEntry:
+    """*entry* with the outcome the block log gives it, when its closure said nothing."""
+    if not _undecided(entry):
+        return entry
+    found = outcome_from_blocks(blocks, reporter=entry.reporter, targets=entry.targets,
+                                opened=entry.opened, closed=entry.closed)
+    if found is None:
+        return entry
+    outcome, evidence, performer = found
+    return entry.with_outcome(outcome, evidence, performer, True)
 
 
 def backfill_board(fetcher: BoardFetcher, board: Board, store: Store, *,
@@ -165,9 +174,16 @@ def backfill_board(fetcher: BoardFetcher, board: Board, store: Store, *,
                                    pattern)
         else:
             history = BoardHistory([], pattern)
-        blocks = _blocks_for(fetcher, board, drafts, history, trusted, since)
-        for title, (revid, _, text) in drafts:
-            entries = read_page(board, title, text, history, trusted, blocks, since)
+        # Each page is read once; the block log is then asked once, over the span of
+        # the batch's reports whose closure said nothing.
+        read = [(title, revid, read_page(board, title, text, history, trusted, [], since))
+                for title, (revid, _, text) in drafts]
+        spans = [window(e.opened, e.closed) for _, _, entries in read for e in entries
+                 if _undecided(e)]
+        blocks = fetcher.blocks(min(s for s, _ in spans), max(e for _, e in spans)) \
+            if spans else []
+        for title, revid, entries in read:
+            entries = [_with_block_outcome(e, blocks) for e in entries]
             report.read += 1
             report.reports += len(entries)
             report.attributed += sum(1 for e in entries if e.reporter)
@@ -185,19 +201,6 @@ def backfill_board(fetcher: BoardFetcher, board: Board, store: Store, *,
     report.requests = fetcher.requests
     report.seconds = time.monotonic() - started
     return report
-
-
-def _blocks_for(fetcher: BoardFetcher, board: Board, drafts, history: BoardHistory,
-                trusted, since) -> list[Block]:
-    """The block log over the span of a batch's reports whose closure says nothing."""
-    spans = []
-    for title, (_, _, text) in drafts:
-        for entry in read_page(board, title, text, history, trusted, [], since):
-            if entry.outcome in (None, "unknown"):
-                spans.append(window(entry.opened, entry.closed))
-    if not spans:
-        return []
-    return fetcher.blocks(min(s for s, _ in spans), max(e for _, e in spans))
 
 
 __all__ = ["BackfillReport", "BoardRevision", "archive_pages", "backfill_board", "read_page"]
