@@ -20,9 +20,10 @@ from bot.triage import (
 from bot.triage.rules import RULES_DIR
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "triage"
-# A split is the union of its files: dev_b and heldout_b are by a second author who did
-# not read the rules; heldout and heldout_b were never used to tune them.
-SPLITS = {"dev": ("dev", "dev_b"), "heldout": ("heldout", "heldout_b")}
+# A split is the union of its files: the *_b and *_c files are by a second and a third
+# author who did not read the rules; heldout, heldout_b and heldout_c were never used to
+# tune them.
+SPLITS = {"dev": ("dev", "dev_b", "dev_c"), "heldout": ("heldout", "heldout_b", "heldout_c")}
 FILES = {name: yaml.safe_load((DATA / f"{name}.yaml").read_text(encoding="utf-8"))["cases"]
          for names in SPLITS.values() for name in names}
 CORPORA = {split: [case for name in names for case in FILES[name]]
@@ -326,10 +327,11 @@ def test_corpus_case_is_well_formed_and_scored(case):
     assert len({s.category for s in result}) == len(result)
 
 
-# heldout_b (a second author's held-out file) is measured by benchmarks/bench_triage.py
-# and reported in the README, not asserted here: the rules miss most of its emergencies
-# (issue 5 stays open for that), and a red suite would hide every other regression.
-TARGET_FILES = ("dev", "dev_b", "heldout")
+# heldout_b and heldout_c (other authors' held-out files) are measured by
+# benchmarks/bench_triage.py and reported in the README, not asserted here: the rules miss
+# a third to two thirds of their emergencies (issue 5 stays open for that), and a red
+# suite would hide every other regression.
+TARGET_FILES = ("dev", "dev_b", "dev_c", "heldout")
 
 
 @pytest.mark.parametrize("case", [c for c in ALL_CASES if EMERGENCY & set(c.values[0]["labels"])
