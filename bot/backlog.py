@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from bot import privacy
 from bot.config import Board
@@ -40,10 +41,17 @@ def _anchor(heading: str) -> str | None:
 def _sensitive(text: str, thread, language: str) -> bool:
     """Whether triage suggests a category that must not be named in public."""
     from bot.reports import report_text
+
+    return _sensitive_report(report_text(text, thread), language)
+
+
+@lru_cache(maxsize=4096)
+def _sensitive_report(report: str, language: str) -> bool:
+    # Cached by the report's text: a redraw after one new comment re-reads every open
+    # thread, and triage of an unchanged report gives the same answer.
     from bot.triage import suggest
 
-    return any(s.suggested and not s.public for s in suggest(report_text(text, thread),
-                                                              lang=language))
+    return any(s.suggested and not s.public for s in suggest(report, lang=language))
 
 
 def open_threads(board: Board, text: str) -> list[BacklogRow]:
