@@ -372,11 +372,14 @@ class Store:
                     keys[start:start + 500])).values(reported=True))
 
     def events(self, *, wiki: str | None = None, board: str | None = None,
-               kind: str | None = None, reported: bool | None = None) -> list[Event]:
-        """Stored events in the order they were found."""
+               kind: str | None = None, reported: bool | None = None,
+               thread_keys: Iterable[str] | None = None) -> list[Event]:
+        """Stored events in the order they were found (of *thread_keys* only, if given)."""
         query = sa.select(events).order_by(events.c.id)
         if reported is not None:
             query = query.where(events.c.reported == reported)
+        if thread_keys is not None:
+            query = query.where(events.c.thread_key.in_(sorted({k[:255] for k in thread_keys})))
         for column, value in (("wiki", wiki), ("board", board), ("kind", kind)):
             if value is not None:
                 query = query.where(events.c[column] == value)

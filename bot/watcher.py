@@ -324,8 +324,9 @@ def with_block_outcomes(fetcher: BoardFetcher, store: Store, board: Board,
     pending = [e for e in found if e.kind == "thread-closed" and e.outcome in (None, "unknown")]
     if not pending:
         return found
-    opened = {e.thread_key: e for e in store.events(wiki=board.wiki, board=board.title,
-                                                    kind="thread-opened")}
+    opened = {e.thread_key: e for e in store.events(
+        wiki=board.wiki, board=board.title, kind="thread-opened",
+        thread_keys=[e.thread_key for e in pending])}
     opened.update({e.thread_key: e for e in found if e.kind == "thread-opened"})
     result = []
     for event in found:

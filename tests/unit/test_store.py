@@ -42,6 +42,17 @@ def test_board_position_and_events_round_trip(store_url):
     assert stored[0].rev_time.tzinfo is not None
 
 
+def test_events_of_some_threads_only(store_url):
+    # The watcher asks for the openings of the threads just closed, not the whole board.
+    store = Store(store_url)
+    long_key = "x" * 300  # stored cut to the column's 255 characters
+    store.record_board("w", "B", revid=9, rev_time=T0,
+                       found=[event(5), event(6), event(7, thread_key=long_key)])
+    assert [e.revid for e in store.events(thread_keys=["k6"])] == [6]
+    assert [e.revid for e in store.events(thread_keys=["k5", long_key, "nope"])] == [5, 7]
+    assert store.events(thread_keys=[]) == []
+
+
 def test_recording_the_same_events_again_stores_nothing_new(store_url):
     store = Store(store_url)
     store.record_board("w", "B", revid=6, rev_time=T0, found=[event(5), event(6)])
