@@ -29,6 +29,7 @@ class CycleReport:
     events: list[Event] = field(default_factory=list)
     changed_boards: list[Board] = field(default_factory=list)
     requests: int = 0
+    private_requests: int = 0   # looking for functionaries' edits on the private wiki
     edits: int = 0
     mails: int = 0
     failures: list[str] = field(default_factory=list)
@@ -74,16 +75,48 @@ def run_cycle(config: Config, store: Store, publisher: Publisher | None, *,
                 report.failures.append(str(exc))
         report.requests += fetcher.requests
         report.sites[wiki.name] = fetcher.site
-    if publisher is not None and config.private is not None and store.stale("private"):
-        done = publish_private(config, store, publisher,
-                               url_of=lambda e: report_url(report.sites, config, e),
-                               trusted=trusted_lookup(config, report.sites))
-        report.edits += done.edits
-        report.mails += done.mails
-        report.failures += done.failures
-        if not publisher.simulating and not done.failures:
-            store.mark_fresh("private")
+    if publisher is not None and config.private is not None:
+        edited = _private_inputs_edited(config, store, publisher, report)
+        if edited or store.stale("private"):
+            done = publish_private(config, store, publisher,
+                                   url_of=lambda e: report_url(report.sites, config, e),
+                                   trusted=trusted_lookup(config, report.sites))
+            report.edits += done.edits
+            report.mails += done.mails
+            report.failures += done.failures
+            if not publisher.simulating and not done.failures:
+                store.mark_fresh("private")
+                # Our own saves moved the pages on: what counts as read is after them.
+                _private_inputs_edited(config, store, publisher, report, remember=True)
     return report
+
+
+def _private_inputs_edited(config: Config, store: Store, publisher: Publisher,
+                           report: CycleReport, *, remember: bool = False) -> bool:
+    """Whether a functionary edited the private pages the bot reads decisions from
+    (outcome corrections, flag decisions) since they were last read.
+
+    One request to the private wiki per cycle, so a decision takes effect in the next
+    cycle even when no board changed.  With *remember*, the current revisions are
+    stored as read.
+    """
+    private = config.private
+    titles = [t for t in (private.outcomes_page, private.flags_page) if t]
+    if not titles:
+        return False
+    import pywikibot
+
+    try:
+        latest = publisher.latest_revisions(private.wiki, titles)
+    except (pywikibot.exceptions.Error, OSError) as exc:
+        # Nothing is lost: the pages are looked at again next cycle.
+        log.warning("Could not look at the private input pages: %s", exc)
+        return False
+    report.private_requests += 1
+    if remember:
+        store.set_seen_revisions("private-inputs", latest)
+        return False
+    return latest != store.seen_revisions("private-inputs")
 
 
 def report_url(sites: dict, config: Config, event: Event) -> str | None:

@@ -196,6 +196,18 @@ class Publisher:
         page = pywikibot.Page(self.site(self.wiki(wiki_name)), title)
         return page.get(force=True) if page.exists() else None
 
+    def latest_revisions(self, wiki_name: str, titles: list[str]) -> dict[str, int]:
+        """The latest revision id of each existing page of *titles*, in one request."""
+        from pywikibot.data import api
+
+        site = self.site(self.wiki(wiki_name))
+        request = api.Request(site=site, parameters={
+            "action": "query", "prop": "info", "titles": "|".join(titles)})
+        pages = request.submit().get("query", {}).get("pages", {})
+        pages = pages.values() if isinstance(pages, dict) else pages
+        return {p["title"]: int(p["lastrevid"]) for p in pages
+                if "missing" not in p and "lastrevid" in p}
+
     def mail(self, wiki_name: str, user: str, subject: str, text: str) -> None:
         """Send *text* to *user* through the wiki's EmailUser (private by nature).
 

@@ -413,6 +413,17 @@ class Store:
         with self.engine.begin() as conn:
             self._set_meta(conn, f"stale:{name}"[:64], "0")
 
+    def seen_revisions(self, name: str) -> dict[str, int]:
+        """The page revisions last read as input called *name* (title -> revid)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(meta.c.value).where(
+                meta.c.name == f"seen:{name}"[:64])).first()
+        return json.loads(row[0]) if row else {}
+
+    def set_seen_revisions(self, name: str, revisions: dict[str, int]) -> None:
+        with self.engine.begin() as conn:
+            self._set_meta(conn, f"seen:{name}"[:64], json.dumps(revisions, sort_keys=True))
+
     # -- forgetting on time -------------------------------------------------------------
     def purge(self, *, older_than: datetime | None = None,
               hidden_revids: Iterable[tuple[str, int]] = ()) -> tuple[int, int]:

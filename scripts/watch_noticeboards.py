@@ -115,7 +115,10 @@ class WatchBot(NoticeboardBot):
         if not self.opt.json:
             pywikibot.info(f"{label}: {len(report.events)} new event(s), "
                            f"{len(report.changed_boards)} changed board(s), "
-                           f"{report.requests} read request(s), {report.edits} edit(s), "
+                           f"{report.requests} read request(s)"
+                           + (f" (+{report.private_requests} on the private wiki)"
+                              if report.private_requests else "")
+                           + f", {report.edits} edit(s), "
                            f"{report.mails} mail(s)")
 
 

@@ -82,6 +82,12 @@ def test_a_dismissed_flag_stays_dismissed(seeded_wikis, full_run):
     admin.call("POST", action="edit", title=config.private.flags_page, token=admin.token,
                text=flags.replace("status=open", "status=dismissed"), summary="dismiss")
     mails = len(read_mail(seeded_wikis.mail_dir))
+    # No board changed, yet the next cycle sees the functionary's edit and redraws.
+    quiet = run_pwb(seeded_wikis, "watch_noticeboards", env=full_run["env"])
+    assert quiet.returncode == 0, quiet.stderr
+    said = quiet.stderr + quiet.stdout
+    assert "0 new event(s)" in said and "(+2 on the private wiki)" in said, said
+    assert "|status=open}}" not in wiki_text(seeded_wikis, "private", config.private.flags_page)
     # A new event makes the bot redraw the private pages; the dismissed flag stays quiet.
     reporter = Seeder(seeded_wikis).session("public", "Quiet Gardener", anonymous=False)
     reporter.call("POST", action="edit", title="Project:Harassment noticeboard",
