@@ -23,7 +23,8 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "triage"
 # A split is the union of its files: the *_b and *_c files are by a second and a third
 # author who did not read the rules; heldout, heldout_b and heldout_c were never used to
 # tune them.
-SPLITS = {"dev": ("dev", "dev_b", "dev_c"), "heldout": ("heldout", "heldout_b", "heldout_c")}
+SPLITS = {"dev": ("dev", "dev_b", "dev_c", "dev_d"),
+          "heldout": ("heldout", "heldout_b", "heldout_c", "heldout_d")}
 FILES = {name: yaml.safe_load((DATA / f"{name}.yaml").read_text(encoding="utf-8"))["cases"]
          for names in SPLITS.values() for name in names}
 CORPORA = {split: [case for name in names for case in FILES[name]]
@@ -331,7 +332,7 @@ def test_corpus_case_is_well_formed_and_scored(case):
 # benchmarks/bench_triage.py and reported in the README, not asserted here: the rules miss
 # a third to two thirds of their emergencies (issue 5 stays open for that), and a red
 # suite would hide every other regression.
-TARGET_FILES = ("dev", "dev_b", "dev_c", "heldout")
+TARGET_FILES = ("dev", "dev_b", "dev_c", "dev_d", "heldout")
 
 
 @pytest.mark.parametrize("case", [c for c in ALL_CASES if EMERGENCY & set(c.values[0]["labels"])
@@ -443,3 +444,23 @@ def test_harmless_wording_is_no_emergency_or_doxxing(text, lang):
 ])
 def test_structure_not_phrases_finds_paraphrases(text, lang, category):
     assert category in suggested(text, lang)
+
+
+def test_the_demo_reports_that_need_the_emergency_path_are_the_expected_ones():
+    # The seeded demo promises an emergency mail for exactly these reports; a broader
+    # rule that also fires on, say, a report about intimate photos adds a mail.
+    from bot.datafiles import DATA_DIR
+    from bot.seed import load_expected
+
+    boards = yaml.safe_load((DATA_DIR / "seed" / "boards.yaml").read_text(encoding="utf-8"))
+    opened = {(board["key"], edit["heading"]): edit["text"]
+              for board in boards["boards"] for edit in board.get("edits", ())
+              if edit.get("op") == "new-section"}
+    checked = 0
+    for thread in load_expected().threads:
+        text = opened.get((thread.board, thread.heading))
+        if text is None:
+            continue
+        checked += 1
+        assert is_emergency(suggest(text)) == thread.emergency, thread.heading
+    assert checked >= 10
