@@ -91,6 +91,9 @@ class TriageRules:
     terms: tuple[Term, ...]
     negated_factor: Mapping[str, float]
     suppressed_by: Mapping[str, Suppression]
+    # Wording that says a category does not apply whatever the learned model thinks
+    # ("on holiday until August" is not a goodbye): the model may not raise it then.
+    learned_veto: Mapping[str, re.Pattern[str]]
     routes: Mapping[str, str]
     word_starts: WordStarts
     # The same lists, combined or indexed once so a report is scanned fewer times.
@@ -164,8 +167,12 @@ def _load(path_text: str) -> TriageRules:
     terms: list[Term] = []
     negated: dict[str, float] = {}
     suppressed: dict[str, Suppression] = {}
+    vetoes: dict[str, re.Pattern[str]] = {}
     for category, spec in data["categories"].items():
         negated[category] = float(spec.get("negated_factor", 0.3))
+        if spec.get("learned_veto"):
+            vetoes[category] = _combine(_compile_all(spec["learned_veto"], name,
+                                                     f"categories.{category}.learned_veto"))
         if "suppressed_by" in spec:
             s = spec["suppressed_by"]
             suppressed[category] = Suppression(tuple(s["categories"]), float(s["at"]),
@@ -210,6 +217,7 @@ def _load(path_text: str) -> TriageRules:
         boards_without_diffs=frozenset(b.casefold() for b in need["boards_without_diffs"]),
         signals={key: Signal(**value) for key, value in data["signals"].items()},
         terms=tuple(terms), negated_factor=negated, suppressed_by=suppressed,
+        learned_veto=vetoes,
         routes=dict(data.get("routes") or {}),
         word_starts=WordStarts(t.gate for t in terms),
         blank_re=_combine((*strip, *evidence, external)), quotes_re=_combine(quotes),

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import phonenumbers
 
 from bot.categories import categories
+from bot.triage.learned import load_model
 from bot.triage.rules import Term, TriageRules
 from bot.triage.suggestion import Suggestion
 
@@ -220,8 +221,9 @@ def _has_phone_number(text: str, rules: TriageRules) -> int | None:
 
 
 def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
-                 board: str | None = None) -> list[Suggestion]:
-    """Suggestions for *text* under *rules* (see :func:`bot.triage.suggest_report`)."""
+                 board: str | None = None, learned: bool = True) -> list[Suggestion]:
+    """Suggestions for *text* under *rules* (see :func:`bot.triage.suggest_report`);
+    with *learned*, the trained model (:mod:`bot.triage.learned`) has its say too."""
     if not isinstance(text, str):
         raise TypeError(f"a report's text must be a string, not {type(text).__name__}")
     report = _Report(text, rules, links)
@@ -268,6 +270,18 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
         for weight, _ in found_hits:
             remaining *= 1.0 - weight
         scores[category] = 1.0 - remaining
+
+    if learned:
+        # The learned model's second opinion can only raise a score (see learned.py).
+        model = load_model()
+        if rules.language in model.languages:
+            for category, p in model.probabilities(text[:MAX_CHARS]).items():
+                veto = rules.learned_veto.get(category)
+                if p >= model.threshold and not (veto and veto.search(report.text)):
+                    strength = "strongly" if p >= 0.8 else "moderately"
+                    hits.setdefault(category, []).append(
+                        (p, f"the model learned from labelled reports agrees ({strength})"))
+                    scores[category] = max(scores.get(category, 0.0), p)
 
     for category, rule in rules.suppressed_by.items():
         if category in scores and any(scores.get(c, 0.0) >= rule.at for c in rule.categories):

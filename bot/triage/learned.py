@@ -1,0 +1,204 @@
+"""A linear model learned from the labelled reports: a second opinion for the categories
+whose misses cost most (threats of violence, self-harm, doxxing).
+
+The rules generalise poorly to phrasings their authors never saw (the README measures
+it on other authors' held-out reports).  A logistic regression over word and character
+n-grams, trained on every development report, catches many of those; the two are
+combined by taking the higher score, and the model's part is named in the evidence.
+
+The model is data: ``bot/data/triage/model.json`` (schema ``model.schema.json``) holds
+the vocabulary, the idf weights and the coefficients, and scoring here is plain Python,
+so the bot needs no machine-learning library at run time.  ``scripts/train_triage_model.py``
+rebuilds the file with scikit-learn from the development corpora only (never a held-out
+file); :func:`features` is the one preprocessing both sides use.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from bot.datafiles import DATA_DIR, read_schema, validate
+from bot.errors import DataError
+
+MODEL = DATA_DIR / "triage" / "model.json"
+SCHEMA = DATA_DIR / "triage" / "model.schema.json"
+# Names and signatures say who wrote, not what happened: they are not features.
+_SIGNATURE_LINK = re.compile(
+    r"\[\[\s*(?:user|user talk|benutzer|benutzerin|benutzer diskussion|benutzerin diskussion|"
+    r"special:contributions|spezial:beiträge)\s*:[^\]]*\]\]", re.IGNORECASE)
+_TIMESTAMP = re.compile(r"\d\d:\d\d, \d+\.? \w+\.? \d{4} \((?:utc|cet|cest)\)", re.IGNORECASE)
+_WORD = re.compile(r"(?u)\b\w\w+\b")   # scikit-learn's default token pattern
+_SPACES = re.compile(r"\s\s+")
+
+
+def clean(text: str) -> str:
+    """The text the model reads: lower case, without user links and signature times."""
+    return _TIMESTAMP.sub("", _SIGNATURE_LINK.sub("", text)).lower()
+
+
+def word_ngrams(text: str, low: int = 1, high: int = 2) -> list[str]:
+    """Word n-grams of an already cleaned text, as scikit-learn's word analyzer makes them."""
+    tokens = _WORD.findall(text)
+    grams: list[str] = []
+    for n in range(low, high + 1):
+        grams += [" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1)]
+    return grams
+
+
+def char_ngrams(text: str, low: int, high: int) -> list[str]:
+    """Character n-grams inside word boundaries (scikit-learn's ``char_wb`` analyzer)."""
+    grams: list[str] = []
+    for word in _SPACES.sub(" ", text).split():
+        word = f" {word} "
+        for n in range(low, high + 1):
+            if len(word) <= n:  # a word no longer than n counts once, whole
+                grams.append(word)
+                break
+            grams += [word[i:i + n] for i in range(len(word) - n + 1)]
+    return grams
+
+
+def _tfidf(grams: Iterable[str], idf: Mapping[str, float]) -> dict[str, float]:
+    """Sublinear tf times idf, L2-normalised, over the known terms only."""
+    weights = {g: (1.0 + math.log(c)) * idf[g] for g, c in Counter(grams).items() if g in idf}
+    norm = math.sqrt(sum(w * w for w in weights.values()))
+    return {g: w / norm for g, w in weights.items()} if norm else {}
+
+
+@dataclass(frozen=True)
+class LearnedModel:
+    """One trained model: vocabulary, idf and one linear classifier per category."""
+
+    languages: frozenset[str]
+    reports: int                       # how many labelled reports it was trained on
+    threshold: float
+    char_range: tuple[int, int]
+    word_idf: Mapping[str, float]
+    char_idf: Mapping[str, float]
+    weights: Mapping[str, tuple[float, Mapping[str, float], Mapping[str, float]]]
+
+    def probabilities(self, text: str) -> dict[str, float]:
+        """Each modelled category's probability for *text*."""
+        cleaned = clean(text)
+        words = _tfidf(word_ngrams(cleaned), self.word_idf)
+        chars = _tfidf(char_ngrams(cleaned, *self.char_range), self.char_idf)
+        result = {}
+        for category, (intercept, word_coef, char_coef) in self.weights.items():
+            z = intercept + sum(v * word_coef.get(g, 0.0) for g, v in words.items()) \
+                + sum(v * char_coef.get(g, 0.0) for g, v in chars.items())
+            result[category] = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+        return result
+
+
+def model_from_data(data: dict, file: str = "model.json") -> LearnedModel:
+    """Build a :class:`LearnedModel` from the validated contents of a model file."""
+    validate(data, read_schema(str(SCHEMA)), file)
+    word_terms, char_terms = data["word"]["terms"], data["char"]["terms"]
+    if len(word_terms) != len(data["word"]["idf"]) or len(char_terms) != len(data["char"]["idf"]):
+        raise DataError(f"{file}: entry word/char, field 'idf': one idf per term is needed.")
+    weights = {}
+    for category, spec in data["categories"].items():
+        if len(spec["word"]) != len(word_terms) or len(spec["char"]) != len(char_terms):
+            raise DataError(f"{file}: entry categories.{category}, field 'word/char': one "
+                            f"coefficient per term is needed.")
+        weights[category] = (
+            float(spec["intercept"]),
+            {t: c for t, c in zip(word_terms, spec["word"]) if c},
+            {t: c for t, c in zip(char_terms, spec["char"]) if c})
+    return LearnedModel(
+        languages=frozenset(data["languages"]), reports=int(data["reports"]),
+        threshold=float(data["threshold"]), char_range=tuple(data["char"]["range"]),
+        word_idf=dict(zip(word_terms, data["word"]["idf"])),
+        char_idf=dict(zip(char_terms, data["char"]["idf"])), weights=weights)
+
+
+@lru_cache(maxsize=None)
+def load_model(path: str | Path = MODEL) -> LearnedModel:
+    """The trained model, read once."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(f"{path.name}: the triage model is missing from {path.parent}; "
+                        f"scripts/train_triage_model.py makes it.") from None
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{path.name}: entry at line {exc.lineno}, field (JSON syntax): "
+                        f"{exc.msg}.") from None
+    return model_from_data(data, path.name)
+
+
+# -- training (maintainers only: needs scikit-learn, the ``train`` extra) --------------
+TRAINED_CATEGORIES = ("threat-of-violence", "self-harm", "doxxing")
+TRAINING_FILES = ("dev", "dev_b", "dev_c", "dev_d", "dev_e", "dev_f")
+CHAR_RANGE = (3, 4)
+MIN_DF = 3
+C = 10.0
+
+
+def fit(cases: list[dict]):
+    """The fitted scikit-learn parts: word and character vectorizers, and one logistic
+    regression per category of :data:`TRAINED_CATEGORIES`."""
+    from scipy.sparse import hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    texts = [c["text"] for c in cases]
+    word = TfidfVectorizer(preprocessor=clean, ngram_range=(1, 2), min_df=MIN_DF,
+                           sublinear_tf=True)
+    char = TfidfVectorizer(preprocessor=clean, analyzer="char_wb", ngram_range=CHAR_RANGE,
+                           min_df=MIN_DF, sublinear_tf=True)
+    matrix = hstack([word.fit_transform(texts), char.fit_transform(texts)]).tocsr()
+    models = {}
+    for category in TRAINED_CATEGORIES:
+        labels = [category in c["labels"] for c in cases]
+        models[category] = LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
+        models[category].fit(matrix, labels)
+    return word, char, models
+
+
+def train(cases: list[dict], *, sources: Iterable[str] = ()) -> dict:
+    """The contents of a model file trained on *cases* (``text``, ``lang``, ``labels``).
+
+    Word 1-2-grams and character 3-4-grams inside words, each seen in at least three
+    reports; sublinear tf-idf; one class-balanced logistic regression per category.
+    The settings were chosen by leaving one author's file out at a time.
+    """
+    word, char, models = fit(cases)
+    split = len(word.vocabulary_)
+    word_terms = sorted(word.vocabulary_, key=word.vocabulary_.get)
+    char_terms = sorted(char.vocabulary_, key=char.vocabulary_.get)
+    categories = {}
+    for category, model in models.items():
+        coef = model.coef_[0]
+        categories[category] = {
+            "intercept": round(float(model.intercept_[0]), 6),
+            "word": [round(float(v), 6) for v in coef[:split]],
+            "char": [round(float(v), 6) for v in coef[split:]]}
+    return {
+        "about": "Logistic regression over word and character n-grams; made by "
+                 "scripts/train_triage_model.py from the development corpora only.",
+        "trained_on": sorted(sources), "reports": len(cases),
+        "languages": sorted({c["lang"] for c in cases}), "threshold": 0.5,
+        "word": {"terms": word_terms, "idf": [round(float(v), 6) for v in word.idf_]},
+        "char": {"range": list(CHAR_RANGE), "terms": char_terms,
+                 "idf": [round(float(v), 6) for v in char.idf_]},
+        "categories": categories}
+
+
+def fresh_model_text(corpus_dir: str | Path | None = None) -> str:
+    """A model file's text, freshly trained on :data:`TRAINING_FILES` (deterministic)."""
+    from bot.datafiles import read_yaml
+
+    directory = Path(corpus_dir) if corpus_dir else \
+        Path(__file__).resolve().parents[2] / "tests" / "data" / "triage"
+    cases = [case for name in TRAINING_FILES
+             for case in read_yaml(directory / f"{name}.yaml", "triage corpus")["cases"]]
+    return json.dumps(train(cases, sources=TRAINING_FILES), ensure_ascii=False,
+                      separators=(",", ":")) + "\n"

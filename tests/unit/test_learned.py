@@ -1,0 +1,89 @@
+"""The learned triage model: plain-Python scoring equal to scikit-learn's, a committed
+model that a fresh training reproduces, trained on development files only."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from bot.errors import DataError
+from bot.triage import learned
+
+import sklearn  # noqa: F401  (the test extra installs it: a missing one fails here)
+
+DATA = learned.Path(__file__).resolve().parent.parent / "data" / "triage"
+TRICKY = ["  Two  spaces and\ttabs\n", "a I ok yes", "Ünïcödé wörds ß and émoji 🔪 here",
+          "[[User:Somebody|sb]] 12:01, 3 March 2024 (UTC) I will find you",
+          "--[[Benutzer:X|X]] 08:40, 12. Apr. 2024 (CEST) ich weiß, wo du wohnst"]
+
+
+def _cases(name: str) -> list[dict]:
+    return yaml.safe_load((DATA / f"{name}.yaml").read_text(encoding="utf-8"))["cases"]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_ngrams_match_scikit_learns_analyzers(text):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    word = TfidfVectorizer(preprocessor=learned.clean, ngram_range=(1, 2)).build_analyzer()
+    char = TfidfVectorizer(preprocessor=learned.clean, analyzer="char_wb",
+                           ngram_range=learned.CHAR_RANGE).build_analyzer()
+    cleaned = learned.clean(text)
+    assert sorted(learned.word_ngrams(cleaned)) == sorted(word(text))
+    assert sorted(learned.char_ngrams(cleaned, *learned.CHAR_RANGE)) == sorted(char(text))
+
+
+def test_plain_python_probabilities_equal_scikit_learns():
+    cases = _cases("dev") + _cases("dev_b")
+    word, char, models = learned.fit(cases)
+    model = learned.model_from_data(learned.train(cases, sources=["dev", "dev_b"]))
+    from scipy.sparse import hstack
+
+    probe = [c["text"] for c in _cases("dev_c")[:40]] + TRICKY
+    matrix = hstack([word.transform(probe), char.transform(probe)]).tocsr()
+    for category, fitted in models.items():
+        expected = fitted.predict_proba(matrix)[:, 1]
+        got = [model.probabilities(text)[category] for text in probe]
+        assert got == pytest.approx(list(expected), abs=1e-4), category
+
+
+def test_committed_model_is_a_fresh_training_on_development_files_only():
+    text = learned.MODEL.read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert data["trained_on"] == sorted(learned.TRAINING_FILES)
+    assert all(name.startswith("dev") for name in data["trained_on"])
+    assert data["reports"] == sum(len(_cases(name)) for name in learned.TRAINING_FILES)
+    # Deterministic: a stale model (a corpus changed, the model was not retrained) fails.
+    assert learned.fresh_model_text() == text
+
+
+def test_a_broken_model_file_is_a_clear_error(tmp_path):
+    data = json.loads(learned.MODEL.read_text(encoding="utf-8"))
+    data["categories"]["self-harm"]["word"] = data["categories"]["self-harm"]["word"][:-1]
+    broken = tmp_path / "model.json"
+    broken.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(DataError, match=r"model\.json: entry categories\.self-harm"):
+        learned.load_model(broken)
+    (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(DataError, match=r"bad\.json: .*JSON syntax"):
+        learned.load_model(tmp_path / "bad.json")
+    with pytest.raises(DataError, match="missing"):
+        learned.load_model(tmp_path / "absent.json")
+
+
+def test_the_model_raises_scores_and_says_so_without_numbers():
+    from bot.triage import load_rules, score_report, suggest
+
+    raised = 0
+    for case in _cases("dev_c") + _cases("dev_f"):
+        rules = load_rules(case["lang"])
+        plain = {s.category: s.score for s in score_report(case["text"], rules, learned=False)}
+        for s in suggest(case["text"], lang=case["lang"]):
+            said = [e for e in s.evidence if "model" in e]
+            assert not any(ch.isdigit() for e in said for ch in e), said
+            if s.score > plain.get(s.category, 0.0) + 1e-9:
+                raised += 1
+                assert any("model" in e for e in s.evidence), s.evidence
+    assert raised > 0
