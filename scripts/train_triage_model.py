@@ -1,52 +1,46 @@
 #!/usr/bin/env python3
 """Train the triage model (bot/data/triage/model.json) from the development corpora.
 
-Maintainers run this after adding or relabelling development reports; it needs
-scikit-learn (``pip install -e '.[test]'``).  Held-out files are never read: the model is
-measured on them by ``benchmarks/bench_triage.py``.
+A maintainers' tool, not a bot script: it never talks to a wiki, so it runs with the
+venv's Python rather than ``pwb``, and it needs scikit-learn (the ``test`` extra).
+Held-out files are never read: ``benchmarks/bench_triage.py`` measures the model on them.
 
 Usage::
 
-    pwb train_triage_model [-check]
+    .venv/bin/python scripts/train_triage_model.py [--check]
 
-Options:
-
--check   Do not write: exit 1 when the committed model differs from a fresh training
-         (CI runs this through the tests).
+``--check`` writes nothing and exits 1 when the committed model differs from a fresh
+training (the tests check the same).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import sys
+from pathlib import Path
 
-import pywikibot
-
-from bot.scripting import parse_options, run_script
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-def main(*args: str) -> int:
+def main(argv: list[str] | None = None) -> int:
     """Train, then write or compare the model file."""
-    options = parse_options(args, flags=("check",))
-    if options is None:
-        return 2
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true",
+                        help="compare with the committed model instead of writing it")
+    args = parser.parse_args(argv)
+    from bot.triage.learned import MODEL, fresh_model_text
 
-    def work() -> int:
-        from bot.triage.learned import MODEL, fresh_model_text
-
-        text = fresh_model_text()
-        if options.get("check"):
-            same = MODEL.exists() and MODEL.read_text(encoding="utf-8") == text
-            pywikibot.stdout("the model is up to date" if same
-                             else "the model differs from a fresh training")
-            return 0 if same else 1
-        MODEL.write_text(text, encoding="utf-8")
-        data = json.loads(text)
-        pywikibot.stdout(f"wrote {MODEL.name}: {data['reports']} reports, "
-                         f"{len(data['word']['terms'])} word and "
-                         f"{len(data['char']['terms'])} character features")
-        return 0
-
-    return run_script(work)
+    text = fresh_model_text()
+    if args.check:
+        same = MODEL.exists() and MODEL.read_text(encoding="utf-8") == text
+        print("the model is up to date" if same else "the model differs from a fresh training")
+        return 0 if same else 1
+    MODEL.write_text(text, encoding="utf-8")
+    data = json.loads(text)
+    print(f"wrote {MODEL}: {data['reports']} reports, {len(data['word']['terms'])} word "
+          f"and {len(data['char']['terms'])} character features")
+    return 0
 
 
 if __name__ == "__main__":
