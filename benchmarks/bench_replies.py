@@ -73,7 +73,7 @@ def naive_check(text: str, audience: str) -> set[str]:
 # heldout-b: 45 German replies by another author, written after the German rules and
 # never seen by whoever tuned them; heldout-c: 70 replies (en, de) by a third author,
 # likewise: the most honest figures here.
-SPLITS = {"dev": ("dev", "de_dev", "de_dev_b", "de_dev_c", "dev_c"),
+SPLITS = {"dev": ("dev", "de_dev", "de_dev_b", "de_dev_c", "dev_c", "dev_d"),
           "heldout": ("heldout", "de_heldout"),
           "heldout-b": ("de_heldout_b",),
           "heldout-c": ("heldout_c",)}

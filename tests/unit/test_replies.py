@@ -18,7 +18,7 @@ from bot.replies import AUDIENCES, OUTCOMES, Finding, check, load_rules, passes,
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "replies"
 # Each split is read from several files: the first corpus, and German cases added later.
-SPLITS = {"dev": ("dev", "de_dev", "de_dev_b", "de_dev_c", "dev_c"),
+SPLITS = {"dev": ("dev", "de_dev", "de_dev_b", "de_dev_c", "dev_c", "dev_d"),
           "heldout": ("heldout", "de_heldout")}
 FILES = {name: yaml.safe_load((DATA / f"{name}.yaml").read_text(encoding="utf-8"))["cases"]
          for names in SPLITS.values() for name in names}
