@@ -402,12 +402,14 @@ class Store:
         if done.rowcount == 0:
             conn.execute(meta.insert().values(name=name, value=value))
 
+    def _meta(self, name: str) -> str | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(meta.c.value).where(meta.c.name == name)).first()
+        return row[0] if row else None
+
     def stale(self, name: str) -> bool:
         """Whether events arrived since the pages called *name* were last saved."""
-        with self.engine.connect() as conn:
-            row = conn.execute(sa.select(meta.c.value).where(
-                meta.c.name == f"stale:{name}"[:64])).first()
-        return bool(row and row[0] == "1")
+        return self._meta(f"stale:{name}"[:64]) == "1"
 
     def mark_fresh(self, name: str) -> None:
         with self.engine.begin() as conn:
@@ -415,10 +417,8 @@ class Store:
 
     def seen_revisions(self, name: str) -> dict[str, int]:
         """The page revisions last read as input called *name* (title -> revid)."""
-        with self.engine.connect() as conn:
-            row = conn.execute(sa.select(meta.c.value).where(
-                meta.c.name == f"seen:{name}"[:64])).first()
-        return json.loads(row[0]) if row else {}
+        value = self._meta(f"seen:{name}"[:64])
+        return json.loads(value) if value is not None else {}
 
     def set_seen_revisions(self, name: str, revisions: dict[str, int]) -> None:
         with self.engine.begin() as conn:
