@@ -76,7 +76,11 @@ def run_cycle(config: Config, store: Store, publisher: Publisher | None, *,
         report.requests += fetcher.requests
         report.sites[wiki.name] = fetcher.site
     if publisher is not None and config.private is not None:
-        edited = _private_inputs_edited(config, store, publisher, report)
+        # A functionary's edit to the pages the bot reads decisions from (outcome
+        # corrections, flag decisions) takes effect in this cycle, even when no board
+        # changed.
+        latest = _private_input_revisions(config, publisher, report)
+        edited = latest is not None and latest != store.seen_revisions("private-inputs")
         if edited or store.stale("private"):
             done = publish_private(config, store, publisher,
                                    url_of=lambda e: report_url(report.sites, config, e),
@@ -87,36 +91,31 @@ def run_cycle(config: Config, store: Store, publisher: Publisher | None, *,
             if not publisher.simulating and not done.failures:
                 store.mark_fresh("private")
                 # Our own saves moved the pages on: what counts as read is after them.
-                _private_inputs_edited(config, store, publisher, report, remember=True)
+                if done.edits or latest is None:
+                    latest = _private_input_revisions(config, publisher, report)
+                if latest is not None:
+                    store.set_seen_revisions("private-inputs", latest)
     return report
 
 
-def _private_inputs_edited(config: Config, store: Store, publisher: Publisher,
-                           report: CycleReport, *, remember: bool = False) -> bool:
-    """Whether a functionary edited the private pages the bot reads decisions from
-    (outcome corrections, flag decisions) since they were last read.
-
-    One request to the private wiki per cycle, so a decision takes effect in the next
-    cycle even when no board changed.  With *remember*, the current revisions are
-    stored as read.
-    """
+def _private_input_revisions(config: Config, publisher: Publisher,
+                             report: CycleReport) -> dict[str, int] | None:
+    """The latest revisions of the private pages the bot reads decisions from, in one
+    request to the private wiki; {} when none is configured, None when the look failed
+    (it is made again next cycle, so nothing is lost)."""
     private = config.private
     titles = [t for t in (private.outcomes_page, private.flags_page) if t]
     if not titles:
-        return False
+        return {}
     import pywikibot
 
     try:
         latest = publisher.latest_revisions(private.wiki, titles)
     except (pywikibot.exceptions.Error, OSError) as exc:
-        # Nothing is lost: the pages are looked at again next cycle.
         log.warning("Could not look at the private input pages: %s", exc)
-        return False
+        return None
     report.private_requests += 1
-    if remember:
-        store.set_seen_revisions("private-inputs", latest)
-        return False
-    return latest != store.seen_revisions("private-inputs")
+    return latest
 
 
 def report_url(sites: dict, config: Config, event: Event) -> str | None:
