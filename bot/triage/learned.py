@@ -10,7 +10,7 @@ The model is data: ``bot/data/triage/model.json`` (schema ``model.schema.json``)
 the vocabulary, the idf weights and the coefficients, and scoring here is plain Python,
 so the bot needs no machine-learning library at run time.  ``scripts/train_triage_model.py``
 rebuilds the file with scikit-learn from the development corpora only (never a held-out
-file); :func:`features` is the one preprocessing both sides use.
+file); :func:`clean` is the one preprocessing both sides use.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ model that a fresh training reproduces, trained on development files only."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 import yaml
@@ -13,7 +14,7 @@ from bot.triage import learned
 
 import sklearn  # noqa: F401  (the test extra installs it: a missing one fails here)
 
-DATA = learned.Path(__file__).resolve().parent.parent / "data" / "triage"
+DATA = Path(__file__).resolve().parent.parent / "data" / "triage"
 TRICKY = ["  Two  spaces and\ttabs\n", "a I ok yes", "Ünïcödé wörds ß and émoji 🔪 here",
           "[[User:Somebody|sb]] 12:01, 3 March 2024 (UTC) I will find you",
           "--[[Benutzer:X|X]] 08:40, 12. Apr. 2024 (CEST) ich weiß, wo du wohnst"]
@@ -53,6 +54,8 @@ def test_committed_model_is_a_fresh_training_on_development_files_only():
     text = learned.MODEL.read_text(encoding="utf-8")
     data = json.loads(text)
     assert data["trained_on"] == sorted(learned.TRAINING_FILES)
+    # Every development file and nothing else: a new one is not forgotten.
+    assert sorted(learned.TRAINING_FILES) == sorted(p.stem for p in DATA.glob("dev*.yaml"))
     assert all(name.startswith("dev") for name in data["trained_on"])
     assert data["reports"] == sum(len(_cases(name)) for name in learned.TRAINING_FILES)
     # Deterministic: a stale model (a corpus changed, the model was not retrained) fails.
