@@ -163,3 +163,22 @@ def test_fast_constructors_make_the_same_objects_as_the_dataclasses():
     assert fast_thread == real_thread and repr(fast_thread) == repr(real_thread)
     assert list(vars(fast_thread)) == [f.name for f in fields(Thread)]
     assert fast_thread.key == "k1" and fast_thread.author == "Ann"
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_parsing_leaves_the_cycle_collector_as_it_found_it(enabled):
+    # The parsers pause the collector while they run (bot.threads._collector_paused);
+    # a caller that had switched it off must find it off, and on if it was on.
+    import gc
+
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        text = "== A ==\nHello. [[User:Ann|Ann]] 10:00, 1 May 2024 (UTC)\n"
+        assert parse_threads(text)[0].comments[0].author == "Ann"
+        assert gc.isenabled() is enabled
+        with pytest.raises(AttributeError):
+            parse_threads(None)  # a failing parse restores it too
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
