@@ -88,5 +88,8 @@ def test_the_model_raises_scores_and_says_so_without_numbers():
             assert not any(ch.isdigit() for e in said for ch in e), said
             if s.score > plain.get(s.category, 0.0) + 1e-9:
                 raised += 1
-                assert any("model" in e for e in s.evidence), s.evidence
+                if s.category in learned.TRAINED_CATEGORIES:
+                    assert any("model" in e for e in s.evidence), s.evidence
+                else:  # needs-evidence follows a conduct category the model raised
+                    assert s.category == "needs-evidence", s
     assert raised > 0

@@ -22,8 +22,9 @@ from bot.triage.rules import RULES_DIR
 DATA = Path(__file__).resolve().parent.parent / "data" / "triage"
 # A split is the union of its files: the files with a letter are by other authors who
 # did not read the rules (one author per letter); no held-out file was used to tune them.
-SPLITS = {"dev": ("dev", "dev_b", "dev_c", "dev_d", "dev_e", "dev_f"),
-          "heldout": ("heldout", "heldout_b", "heldout_c", "heldout_d", "heldout_e")}
+SPLITS = {"dev": ("dev", "dev_b", "dev_c", "dev_d", "dev_e", "dev_f", "dev_g", "dev_h"),
+          "heldout": ("heldout", "heldout_b", "heldout_c", "heldout_d", "heldout_e",
+                      "heldout_f")}
 FILES = {name: yaml.safe_load((DATA / f"{name}.yaml").read_text(encoding="utf-8"))["cases"]
          for names in SPLITS.values() for name in names}
 CORPORA = {split: [case for name in names for case in FILES[name]]
@@ -138,7 +139,9 @@ def test_rules_from_another_directory_are_used(tmp_path):
     found = {s.category: s for s in score_report('He called me a "banana".', rules)}
     assert found["personal-attack"].suggested
     assert any("fruit" in e for e in found["personal-attack"].evidence)
-    assert "personal-attack" not in {s.category for s in score_report("idiot", rules)}
+    # (the learned model, which does know "idiot", is left out: the rules are on trial)
+    assert "personal-attack" not in {s.category
+                                     for s in score_report("idiot", rules, learned=False)}
 
 
 def test_a_missing_rules_file_in_a_directory_is_named(tmp_path):
@@ -331,7 +334,7 @@ def test_corpus_case_is_well_formed_and_scored(case):
 # benchmarks/bench_triage.py and reported in the README, not asserted here: the rules miss
 # a third to two thirds of their emergencies (issue 5 stays open for that), and a red
 # suite would hide every other regression.
-TARGET_FILES = ("dev", "dev_b", "dev_c", "dev_d", "dev_e", "dev_f", "heldout")
+TARGET_FILES = ("dev", "dev_b", "dev_c", "dev_d", "dev_e", "dev_f", "dev_g", "dev_h", "heldout")
 
 
 @pytest.mark.parametrize("case", [c for c in ALL_CASES if EMERGENCY & set(c.values[0]["labels"])
