@@ -18,7 +18,7 @@ from bot.replies import AUDIENCES, OUTCOMES, Finding, check, load_rules, passes,
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "replies"
 # Each split is read from several files: the first corpus, and German cases added later.
-SPLITS = {"dev": ("dev", "de_dev", "de_dev_b", "de_dev_c", "dev_c", "dev_d"),
+SPLITS = {"dev": ("dev", "de_dev", "de_dev_b", "de_dev_c", "dev_c", "dev_d", "dev_e"),
           "heldout": ("heldout", "de_heldout")}
 FILES = {name: yaml.safe_load((DATA / f"{name}.yaml").read_text(encoding="utf-8"))["cases"]
          for names in SPLITS.values() for name in names}
@@ -360,3 +360,91 @@ def test_second_authors_german_heldout_file_is_well_formed():
     for case in cases:
         assert case["lang"] == "de" and set(case["expect"]) <= known, case["id"]
         replies.resolve(case["outcome"], case["audience"])
+
+
+# ------------------------------------------------------------------------ cue classes
+# Each cue class is a sentence shape; the sentences below are new wordings of each shape
+# (not corpus text), with a near miss that must stay quiet.
+_WHOLE_TEXT = {"no-support-resources", "no-emergency-route", "too-terse"}
+
+
+@pytest.mark.parametrize("lang,audience,sentence,expected", [
+    # the reporter as the subject of a verb of causing; a passive or a negation is not blame
+    ("en", "reporter", "Your reverts may well have triggered his outburst.",
+     {"disbelief-or-blame"}),
+    ("en", "reporter", "You were provoked, and we can see that.", set()),
+    ("en", "reporter", "Nothing you wrote caused this.", set()),
+    ("en", "reporter", "The comments you reported caused real distress.", set()),
+    ("en", "reporter", "It is hard to tell who began it, honestly.", {"disbelief-or-blame"}),
+    # a second-person suggestion to settle things with the other party
+    ("en", "reporter", "Perhaps leave a short message on her talk page about it.",
+     {"suggests-contacting-harasser"}),
+    ("en", "reporter", "We have left a message on his talk page about the restriction.",
+     set()),
+    ("de", "reporter", "Hast du schon mal probiert, mit ihr in Ruhe darüber zu reden?",
+     {"suggests-contacting-harasser"}),
+    # the writer's own belief + guilt, in any tense
+    ("en", "reporter", "We always suspected she was behind those edits.",
+     {"personal-opinion-on-guilt"}),
+    ("de", "reporter", "Ich habe es ehrlich gesagt schon geahnt, dass er dahintersteckt.",
+     {"personal-opinion-on-guilt"}),
+    ("de", "reporter", "Wir halten den Benutzer ehrlich gesagt für den Verfasser.",
+     {"personal-opinion-on-guilt"}),
+    # coping prescribed as a command at the start of a clause; an offer is not
+    ("en", "reporter", "Log off for the evening and go for a long walk.",
+     {"counselling-advice"}),
+    ("en", "reporter", "If you need to take a break from editing, that is fine.", set()),
+    # pressure against reporting, and its near miss: harm done by the other party
+    ("en", "reporter", "Reporting him again might backfire on you.",
+     {"threatens-or-discourages-victim"}),
+    ("en", "reporter", "His posts damage your reputation, which is why we removed them.",
+     set()),
+    ("de", "reporter", "Eine weitere Meldung kommt bei der Community nicht gut an.",
+     {"threatens-or-discourages-victim"}),
+    # ("sie" is left out of this cue on purpose: it is also the polite "Sie")
+    ("de", "reporter", "Die Benutzerin darf dich ab jetzt nicht mehr erwähnen.", set()),
+    # confidential: what investigators are doing, where an IP is
+    ("en", "reporter", "The investigators are combing through his old emails.",
+     {"shares-confidential-details"}),
+    ("en", "reporter", "The edits came from an IP in Rotterdam.",
+     {"shares-confidential-details"}),
+    # the subject: watched, or told the report was their own doing
+    ("en", "subject", "We will keep tabs on your contributions.", {"judgmental-to-subject"}),
+    ("en", "subject", "Comments like yours tend to attract reports.",
+     {"judgmental-to-subject"}),
+    ("de", "subject", "Fragen Sie sich ruhig, warum Ihr Umgangston so ankommt.",
+     {"judgmental-to-subject"}),
+])
+def test_cue_classes_generalise_beyond_the_corpus_wording(lang, audience, sentence,
+                                                          expected):
+    got = _codes(check(sentence, lang=lang, outcome="non-actionable", audience=audience))
+    assert got - _WHOLE_TEXT == expected
+
+
+@pytest.mark.parametrize("outcome,sentence,expected", [
+    ("actionable", "The best we could do was a short block, and I feel terrible about it.",
+     {"emotional-outcome"}),
+    ("actionable", "I am sorry you had to go through this.", set()),
+])
+def test_belittling_or_apologising_for_an_action_is_an_emotional_outcome(outcome, sentence,
+                                                                          expected):
+    assert _codes(check(sentence, outcome=outcome)) - _WHOLE_TEXT == expected
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "A victim support organisation in your country can help you."),
+    ("en", "You can find free help at samaritans.org if you want to talk."),
+    ("de", "Der Weisse Ring steht Ihnen zur Seite."),
+    ("de", "Rat findest du bei hateaid.org."),
+    ("de", "Eine Opferberatungsstelle in Ihrer Nähe hilft weiter."),
+])
+def test_support_resources_are_recognised_by_kind_and_address(lang, text):
+    assert "no-support-resources" not in _codes(check(text, lang=lang))
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "The comments were posted on de.wikipedia.org, see the diff."),
+    ("de", "Die Beiträge stehen auf de.wikipedia.org in der Versionsgeschichte."),
+])
+def test_wiki_links_are_not_support_resources(lang, text):
+    assert "no-support-resources" in _codes(check(text, lang=lang))
