@@ -131,6 +131,23 @@ def test_a_broken_rules_file_names_file_entry_and_field(tmp_path, change, entry,
     assert field in message
 
 
+@pytest.mark.parametrize("lang, text", [
+    ("en", "The plot summary at [[Kill Them All (film)]] and the hatnote at [[Suicide in "
+           "Musterland]] are far too long. [[Special:Diff/1234567]]"),
+    ("de", "In [[Ich bring dich um (Film)]] und [[Suizid in Musterstadt]] ist die Handlung "
+           "viel zu lang. [[Spezial:Diff/1234567]]"),
+])
+def test_page_titles_in_links_decide_nothing(lang, text):
+    rules = load_rules(lang)
+    found = {s.category for s in score_report(text, rules, learned=False) if s.suggested}
+    assert not found & {"threat-of-violence", "self-harm"}, found
+    # The shown text of a piped link is the writer's words and still counts.
+    piped = text.replace("[[Kill Them All (film)]]", "[[Talk:X#a|I will kill you tonight]]") \
+        .replace("[[Ich bring dich um (Film)]]", "[[Diskussion:X#a|ich bring dich heute um]]")
+    assert "threat-of-violence" in {s.category for s in score_report(piped, rules, learned=False)
+                                    if s.suggested}
+
+
 def test_rules_from_another_directory_are_used(tmp_path):
     def quieter(data):
         data["categories"]["personal-attack"]["terms"] = [
