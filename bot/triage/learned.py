@@ -14,6 +14,10 @@ the vocabulary, the idf weights and the coefficients, and scoring here is plain 
 so the bot needs no machine-learning library at run time.  ``scripts/train_triage_model.py``
 rebuilds the file with scikit-learn from the development corpora only (never a held-out
 file); :func:`clean` is the one preprocessing both sides use.
+
+The same model kind, loader and training serve the reply checker's second opinion
+(:mod:`bot.replies`, ``bot/data/replies/model.json``): it passes its own model file,
+schema (which names its categories) and category list.
 """
 
 from __future__ import annotations
@@ -92,7 +96,7 @@ class LearnedModel:
     """
 
     languages: frozenset[str]
-    reports: int                       # how many labelled reports it was trained on
+    reports: int                       # labelled texts trained on (reports; reply sentences)
     threshold: float
     char_range: tuple[int, int]
     categories: tuple[str, ...]
@@ -117,9 +121,11 @@ class LearnedModel:
         return result
 
 
-def model_from_data(data: dict, file: str = "model.json") -> LearnedModel:
-    """Build a :class:`LearnedModel` from the validated contents of a model file."""
-    validate(data, read_schema(str(SCHEMA)), file)
+def model_from_data(data: dict, file: str = "model.json",
+                    schema: str | Path = SCHEMA) -> LearnedModel:
+    """Build a :class:`LearnedModel` from the contents of a model file, validated
+    against *schema* (the triage model's by default)."""
+    validate(data, read_schema(str(schema)), file)
     word_terms, char_terms = data["word"]["terms"], data["char"]["terms"]
     if len(word_terms) != len(data["word"]["idf"]) or len(char_terms) != len(data["char"]["idf"]):
         raise DataError(f"{file}: entry word/char, field 'idf': one idf per term is needed.")
@@ -143,18 +149,18 @@ def model_from_data(data: dict, file: str = "model.json") -> LearnedModel:
 
 
 @lru_cache(maxsize=None)
-def load_model(path: str | Path = MODEL) -> LearnedModel:
-    """The trained model, read once."""
+def load_model(path: str | Path = MODEL, schema: str | Path = SCHEMA) -> LearnedModel:
+    """The trained model at *path* (the triage model by default), read once."""
     path = Path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise DataError(f"{path.name}: the triage model is missing from {path.parent}; "
-                        f"scripts/train_triage_model.py makes it.") from None
+        raise DataError(f"{path.name}: the trained model is missing from {path.parent}; "
+                        f"a scripts/train_*_model.py tool makes it.") from None
     except json.JSONDecodeError as exc:
         raise DataError(f"{path.name}: entry at line {exc.lineno}, field (JSON syntax): "
                         f"{exc.msg}.") from None
-    return model_from_data(data, path.name)
+    return model_from_data(data, path.name, schema)
 
 
 # -- training (maintainers only: needs scikit-learn, the ``train`` extra) --------------
@@ -168,9 +174,9 @@ MIN_DF = 3
 C = 10.0
 
 
-def fit(cases: list[dict]):
+def fit(cases: list[dict], categories: Iterable[str] = TRAINED_CATEGORIES):
     """The fitted scikit-learn parts: word and character vectorizers, and one logistic
-    regression per category of :data:`TRAINED_CATEGORIES`."""
+    regression per category of *categories* (the triage ones by default)."""
     from scipy.sparse import hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -182,21 +188,28 @@ def fit(cases: list[dict]):
                            min_df=MIN_DF, sublinear_tf=True)
     matrix = hstack([word.fit_transform(texts), char.fit_transform(texts)]).tocsr()
     models = {}
-    for category in TRAINED_CATEGORIES:
+    for category in categories:
         labels = [category in c["labels"] for c in cases]
         models[category] = LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
         models[category].fit(matrix, labels)
     return word, char, models
 
 
-def train(cases: list[dict], *, sources: Iterable[str] = ()) -> dict:
+TRIAGE_ABOUT = ("Logistic regression over word and character n-grams; made by "
+                "scripts/train_triage_model.py from the development corpora only.")
+
+
+def train(cases: list[dict], *, sources: Iterable[str] = (),
+          categories: Iterable[str] = TRAINED_CATEGORIES, threshold: float = 0.5,
+          about: str = TRIAGE_ABOUT) -> dict:
     """The contents of a model file trained on *cases* (``text``, ``lang``, ``labels``).
 
     Word 1-2-grams and character 3-4-grams inside words, each seen in at least three
-    reports; sublinear tf-idf; one class-balanced logistic regression per category.
-    The settings were chosen by leaving one author's file out at a time.
+    reports; sublinear tf-idf; one class-balanced logistic regression per category of
+    *categories*.  The settings were chosen by leaving one author's file out at a time.
+    *threshold* is the probability from which a caller takes the model's word.
     """
-    word, char, models = fit(cases)
+    word, char, models = fit(cases, categories)
     split = len(word.vocabulary_)
     word_terms = sorted(word.vocabulary_, key=word.vocabulary_.get)
     char_terms = sorted(char.vocabulary_, key=char.vocabulary_.get)
@@ -208,10 +221,8 @@ def train(cases: list[dict], *, sources: Iterable[str] = ()) -> dict:
             "word": [round(float(v), 6) for v in coef[:split]],
             "char": [round(float(v), 6) for v in coef[split:]]}
     return {
-        "about": "Logistic regression over word and character n-grams; made by "
-                 "scripts/train_triage_model.py from the development corpora only.",
-        "trained_on": sorted(sources), "reports": len(cases),
-        "languages": sorted({c["lang"] for c in cases}), "threshold": 0.5,
+        "about": about, "trained_on": sorted(sources), "reports": len(cases),
+        "languages": sorted({c["lang"] for c in cases}), "threshold": threshold,
         "word": {"terms": word_terms, "idf": [round(float(v), 6) for v in word.idf_]},
         "char": {"range": list(CHAR_RANGE), "terms": char_terms,
                  "idf": [round(float(v), 6) for v in char.idf_]},
@@ -226,5 +237,9 @@ def fresh_model_text(corpus_dir: str | Path | None = None) -> str:
         Path(__file__).resolve().parents[2] / "tests" / "data" / "triage"
     cases = [case for name in TRAINING_FILES
              for case in read_yaml(directory / f"{name}.yaml", "triage corpus")["cases"]]
-    return json.dumps(train(cases, sources=TRAINING_FILES), ensure_ascii=False,
-                      separators=(",", ":")) + "\n"
+    return model_json(train(cases, sources=TRAINING_FILES))
+
+
+def model_json(data: dict) -> str:
+    """A model file's text for the contents *data* (compact, the same bytes each time)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
