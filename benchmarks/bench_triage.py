@@ -33,9 +33,11 @@ from bot.triage import EMERGENCY, suggest  # noqa: E402
 
 DATA = REPO / "tests" / "data" / "triage"
 # A split is the union of its files; the second author's files are also reported alone.
-SPLITS = {"dev": ("dev", "dev_b", "dev_c", "dev_d", "dev_e", "dev_f", "dev_g", "dev_h"),
+SPLITS = {"dev": ("dev", "dev_b", "dev_c", "dev_d", "dev_e", "dev_f", "dev_g", "dev_h", "dev_i",
+                  "dev_j"),
           "heldout": ("heldout", "heldout_b", "heldout_c", "heldout_d", "heldout_e", "heldout_f")}
-SEPARATE = ("dev_b", "dev_c", "dev_d", "dev_e", "dev_f", "dev_g", "dev_h", "heldout_b", "heldout_c",
+SEPARATE = ("dev_b", "dev_c", "dev_d", "dev_e", "dev_f", "dev_g", "dev_h", "dev_i", "dev_j",
+            "heldout_b", "heldout_c",
             "heldout_d", "heldout_e", "heldout_f")
 
 # The naive baseline: what a first attempt with a keyword list looks like.

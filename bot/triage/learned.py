@@ -168,7 +168,8 @@ TRAINED_CATEGORIES = ("threat-of-violence", "self-harm", "doxxing", "off-wiki-ha
                       "image-based-abuse", "sexual-harassment", "legal-threat",
                       "hate-or-discrimination", "hounding", "personal-attack", "impersonation",
                       "sockpuppetry", "content-dispute")
-TRAINING_FILES = ("dev", "dev_b", "dev_c", "dev_d", "dev_e", "dev_f", "dev_g", "dev_h")
+TRAINING_FILES = ("dev", "dev_b", "dev_c", "dev_d", "dev_e", "dev_f", "dev_g", "dev_h", "dev_i",
+                  "dev_j")
 CHAR_RANGE = (3, 4)
 MIN_DF = 3
 C = 10.0
