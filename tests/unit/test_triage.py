@@ -348,9 +348,9 @@ def test_corpus_case_is_well_formed_and_scored(case):
     assert len({s.category for s in result}) == len(result)
 
 
-# heldout_b and heldout_c (other authors' held-out files) are measured by
-# benchmarks/bench_triage.py and reported in the README, not asserted here: the rules miss
-# a third to two thirds of their emergencies (issue 5 stays open for that), and a red
+# The other authors' held-out files (heldout_b to heldout_f) are measured by
+# benchmarks/bench_triage.py and reported in the README, not asserted case by case here:
+# about one emergency in twelve is still missed (issue 5 stays open for that), and a red
 # suite would hide every other regression.
 TARGET_FILES = ("dev", "dev_b", "dev_c", "dev_d", "dev_e", "dev_f", "dev_g", "dev_h", "dev_i", "dev_j",
                 "heldout")
@@ -389,12 +389,14 @@ def test_dev_corpus_quality():
     # for the emergency categories, and their other categories are weaker (the README
     # gives each file's figure), so the union has a lower floor against regressions.
     assert _macro_f1(FILES["dev"] + FILES["dev_b"]) >= 0.9
-    assert _macro_f1(CORPORA["dev"]) >= 0.78
+    assert _macro_f1(CORPORA["dev"]) >= 0.88  # 0.91 with the model trained on ten authors
 
 
 def test_heldout_corpus_quality():
-    # The issue's target on data the rules were not tuned on (first author's file).
+    # The issue's target on data the rules were not tuned on: the first author's file,
+    # and all six held-out files together (0.83 when the model covered every category).
     assert _macro_f1(FILES["heldout"]) >= 0.8
+    assert _macro_f1(CORPORA["heldout"]) >= 0.8
 
 
 def test_gated_matching_skips_overlapping_starts_like_a_full_scan():
