@@ -18,7 +18,7 @@ from bot.replies import AUDIENCES, OUTCOMES, Finding, check, load_rules, passes,
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "replies"
 # Each split is read from several files: the first corpus, and German cases added later.
-SPLITS = {"dev": ("dev", "de_dev", "de_dev_b", "de_dev_c", "dev_c", "dev_d", "dev_e"),
+SPLITS = {"dev": ("dev", "de_dev", "de_dev_b", "de_dev_c", "dev_c", "dev_d", "dev_e", "dev_f"),
           "heldout": ("heldout", "de_heldout")}
 FILES = {name: yaml.safe_load((DATA / f"{name}.yaml").read_text(encoding="utf-8"))["cases"]
          for names in SPLITS.values() for name in names}
@@ -448,3 +448,129 @@ def test_support_resources_are_recognised_by_kind_and_address(lang, text):
 ])
 def test_wiki_links_are_not_support_resources(lang, text):
     assert "no-support-resources" in _codes(check(text, lang=lang))
+
+
+# Cue classes added for the sixth development author (dev_f.yaml), in fresh wording:
+# each flawed sentence has a near miss beside it that uses the same words healthily.
+@pytest.mark.parametrize("lang,outcome,audience,sentence,expected", [
+    # disbelief-or-blame: stepping back from the topic, an unreliable account, check first
+    ("en", "non-actionable", "reporter",
+     "It may be wise to stay clear of those railway articles until the dust settles.",
+     {"disbelief-or-blame"}),
+    ("en", "non-actionable", "reporter",
+     "You do not need to stay away from those railway articles because of this.", set()),
+    ("en", "non-actionable", "reporter",
+     "Your timeline in the first message and the one in your follow-up contradict each "
+     "other.", {"disbelief-or-blame"}),
+    ("en", "non-actionable", "reporter",
+     "It was difficult to put much weight on what you sent us.", {"disbelief-or-blame"}),
+    ("en", "mistaken-report", "reporter",
+     "Next time, please look at the page history properly before naming anyone.",
+     {"disbelief-or-blame"}),
+    ("en", "mistaken-report", "reporter",
+     "The edits were made by another account with a similar name.", set()),
+    ("de", "non-actionable", "reporter",
+     "Es wäre ratsam, sich von den Artikeln über Fußballvereine eine Zeit lang fernzuhalten.",
+     {"disbelief-or-blame"}),
+    ("de", "non-actionable", "reporter",
+     "Du musst dich deshalb nicht aus diesen Artikeln heraushalten.", set()),
+    # threatens-or-discourages-victim: veiled consequences
+    ("en", "non-actionable", "reporter",
+     "So many filings about one user start to look like a vendetta.",
+     {"threatens-or-discourages-victim"}),
+    ("en", "non-actionable", "reporter",
+     "Pushing this further tends to backfire on the people who do it.",
+     {"threatens-or-discourages-victim"}),
+    ("en", "non-actionable", "reporter",
+     "Keep in mind that the stewards would also review your own contributions.",
+     {"threatens-or-discourages-victim"}),
+    ("en", "non-actionable", "reporter",
+     "The stewards will review the contributions of the account you named.", set()),
+    ("en", "actionable", "reporter",
+     "We noticed a clear pattern in the messages he sent you.", set()),
+    ("en", "non-actionable", "reporter",
+     "Whether you take it further is entirely up to you, and we will help either way.",
+     set()),
+    # personal-opinion-on-guilt: hedged or negated beliefs
+    ("en", "non-actionable", "reporter",
+     "To be frank, my hunch is that both accounts are the same person.",
+     {"personal-opinion-on-guilt"}),
+    ("en", "non-actionable", "reporter",
+     "I don't really believe she is guilty of anything here.",
+     {"personal-opinion-on-guilt"}),
+    ("en", "non-actionable", "reporter",
+     "To be frank, the evidence was not enough to link the two accounts.", set()),
+    ("de", "mistaken-report", "subject",
+     "Ich habe nie geglaubt, dass du hinter den Nachrichten stehst.",
+     {"personal-opinion-on-guilt"}),
+    # shares-confidential-details: where accounts edit from, who filed, internal sanctions
+    ("en", "non-actionable", "reporter",
+     "The logs show them using separate providers in two different countries.",
+     {"shares-confidential-details"}),
+    ("en", "actionable", "reporter",
+     "It turned out that he was operating three other accounts as well.",
+     {"shares-confidential-details"}),
+    ("en", "mistaken-report", "subject",
+     "Larkspur_22, who made the report, has apologised for the mix-up.",
+     {"shares-confidential-details"}),
+    ("en", "mistaken-report", "subject",
+     "The editor who made the report has been told the outcome.", set()),
+    ("de", "non-actionable", "reporter",
+     "Beide Konten wurden über verschiedene Provider genutzt, eines aus der Gegend um Linz.",
+     {"shares-confidential-details"}),
+    ("de", "non-actionable", "reporter",
+     "Technische Einzelheiten dürfen wir nicht nennen.", set()),
+    # judgmental-to-subject: watching, reminders, moralising, "no smoke without fire"
+    ("en", "mistaken-report", "subject",
+     "Treat this as a wake-up call about how you talk to newcomers.",
+     {"judgmental-to-subject"}),
+    ("en", "malicious-report-subject", "subject",
+     "Complaints seldom appear out of thin air, you know.", {"judgmental-to-subject"}),
+    ("en", "actionable", "subject",
+     "What you wrote to her was disgraceful.", {"judgmental-to-subject"}),
+    ("en", "mistaken-report", "subject",
+     "We will keep an eye on that article for a while.", {"judgmental-to-subject"}),
+    # stating a sanction's terms to a sanctioned subject is not watching them
+    ("en", "actionable", "subject",
+     "We expect you to keep to the interaction ban from now on.", set()),
+    ("en", "mistaken-report", "subject",
+     "If you receive messages about this, forward them to us instead of replying.", set()),
+    ("de", "malicious-report-subject", "subject",
+     "Vielleicht solltest du deinen Diskussionsstil trotzdem einmal hinterfragen.",
+     {"judgmental-to-subject"}),
+    # pushes-advocacy and counselling-advice
+    ("en", "non-actionable", "reporter",
+     "You should consider turning this into an essay for the village pump.",
+     {"pushes-advocacy"}),
+    ("en", "actionable", "reporter",
+     "A simple trick for quieting negative thoughts is to count backwards from a hundred.",
+     {"counselling-advice"}),
+])
+def test_sixth_authors_cue_classes_generalise(lang, outcome, audience, sentence, expected):
+    got = _codes(check(sentence, lang=lang, outcome=outcome, audience=audience,
+                       learned=False))
+    assert got - _WHOLE_TEXT == expected
+
+
+@pytest.mark.parametrize("lang,outcome,sentence,expected", [
+    ("en", "actionable", "At long last! The account is blocked for good.", {"emotional-outcome"}),
+    ("en", "actionable", "The account is blocked \U0001F389", {"emotional-outcome"}),
+    ("en", "actionable", "The most the committee would approve was a warning.",
+     {"emotional-outcome"}),
+    ("en", "non-actionable", "Please write again; you won't be a bother to anyone.", set()),
+    ("de", "actionable", "Geschafft! Das Konto ist gesperrt.", {"emotional-outcome"}),
+    ("de", "actionable", "Das Konto ist seit heute gesperrt.", set()),
+])
+def test_triumph_and_too_little_are_emotional_outcomes(lang, outcome, sentence, expected):
+    got = _codes(check(sentence, lang=lang, outcome=outcome, learned=False))
+    assert got - _WHOLE_TEXT == expected
+
+
+@pytest.mark.parametrize("lang,sentence", [
+    # a third person's warning is not a threat to the reporter, nor a calm page a feeling
+    ("en", "We will wait and see whether things calm down on the talk page."),
+    ("de", "Der Betreiber des Blogs hat kein Konto in der Wikipedia."),
+])
+def test_near_misses_of_threats_feelings_and_advocacy_stay_clean(lang, sentence):
+    got = _codes(check(sentence, lang=lang, outcome="non-actionable", learned=False))
+    assert got - _WHOLE_TEXT == set()
