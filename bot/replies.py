@@ -13,8 +13,8 @@ minimum length.  The checker suggests; the functionary decides.
 
 A learned second opinion follows the rules for the phrasing codes (:data:`MODEL_CODES`;
 never for something missing or a short reply): a logistic regression per code over the
-words of one sentence (:mod:`bot.triage.learned`, the triage model's kind, loader and
-training; the model is ``bot/data/replies/model.json``).  When a code the rules did not
+words of one sentence (:mod:`bot.learned`, the kind triage uses too; the model is
+``bot/data/replies/model.json``).  When a code the rules did not
 raise gets a probability of at least the model's threshold in some sentence, the
 sentence gets a warning saying a model raised it.  Leaving one of the five development
 authors out at a time, the model alone found 75 of that author's 243 phrasing labels
@@ -22,7 +22,7 @@ with no false code, and rules plus model flagged none of the 116 good developmen
 replies (an earlier experiment with a plainer sentence split: two false codes, none
 flagged, precision 0.97).  The rules stay the first opinion.
 
-Training (``scripts/train_reply_model.py``, development files only): each sentence of a
+Training (``scripts/train_models.py``, development files only): each sentence of a
 labelled reply, as the checker cuts it, is labelled with the codes whose rule finding
 starts in it and that the reply is labelled with (the rules raise exactly the labels on
 the development files, so their spans say which sentence carries a label).  The model
@@ -40,7 +40,7 @@ from typing import Any, Iterable
 
 from bot.datafiles import DATA_DIR, load_yaml, read_yaml
 from bot.errors import DataError
-from bot.triage.learned import load_model, model_json, train
+from bot.learned import load_model, model_json, train
 
 RULES_DIR = DATA_DIR / "replies"
 SCHEMA = RULES_DIR / "replies.schema.json"
@@ -436,7 +436,7 @@ def fresh_model_text(corpus_dir: str | Path | None = None) -> str:
     cases = [case for name in TRAINING_FILES
              for case in read_yaml(directory / f"{name}.yaml", "reply corpus")["cases"]]
     about = ("Logistic regression per phrasing code over the word and character n-grams "
-             "of one sentence; made by scripts/train_reply_model.py from the development "
+             "of one sentence; made by scripts/train_models.py from the development "
              "corpora only.")
     return model_json(train(
         training_rows(cases), sources=TRAINING_FILES, categories=MODEL_CODES,

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from bot.errors import DataError
+from bot import learned as generic
 from bot.triage import learned
 
 import sklearn  # noqa: F401  (the test extra installs it: a missing one fails here)
@@ -28,18 +29,21 @@ def _cases(name: str) -> list[dict]:
 def test_ngrams_match_scikit_learns_analyzers(text):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    word = TfidfVectorizer(preprocessor=learned.clean, ngram_range=(1, 2)).build_analyzer()
-    char = TfidfVectorizer(preprocessor=learned.clean, analyzer="char_wb",
-                           ngram_range=learned.CHAR_RANGE).build_analyzer()
-    cleaned = learned.clean(text)
-    assert sorted(learned.word_ngrams(cleaned)) == sorted(word(text))
-    assert sorted(learned.char_ngrams(cleaned, *learned.CHAR_RANGE)) == sorted(char(text))
+    word = TfidfVectorizer(preprocessor=generic.clean, ngram_range=(1, 2)).build_analyzer()
+    char = TfidfVectorizer(preprocessor=generic.clean, analyzer="char_wb",
+                           ngram_range=generic.CHAR_RANGE).build_analyzer()
+    cleaned = generic.clean(text)
+    assert sorted(generic.word_ngrams(cleaned)) == sorted(word(text))
+    assert sorted(generic.char_ngrams(cleaned, *generic.CHAR_RANGE)) == sorted(char(text))
 
 
 def test_plain_python_probabilities_equal_scikit_learns():
     cases = _cases("dev") + _cases("dev_b")
-    word, char, models = learned.fit(cases)
-    model = learned.model_from_data(learned.train(cases, sources=["dev", "dev_b"]))
+    word, char, models = generic.fit(cases, learned.TRAINED_CATEGORIES)
+    model = generic.model_from_data(
+        generic.train(cases, sources=["dev", "dev_b"], categories=learned.TRAINED_CATEGORIES,
+                      threshold=learned.THRESHOLD, about=learned.ABOUT),
+        "model.json", learned.SCHEMA)
     from scipy.sparse import hstack
 
     probe = [c["text"] for c in _cases("dev_c")[:40]] + TRICKY

@@ -15,7 +15,7 @@ import yaml
 
 from bot import replies
 from bot.errors import DataError
-from bot.triage import learned
+from bot import learned
 
 import sklearn  # noqa: F401  (the test extra installs it: a missing one fails here)
 
@@ -66,8 +66,9 @@ def test_plain_python_probabilities_equal_scikit_learns():
     rows = replies.training_rows(cases)
     word, char, models = learned.fit(rows, replies.MODEL_CODES)
     model = learned.model_from_data(
-        learned.train(rows, sources=["dev"], categories=replies.MODEL_CODES, threshold=0.8),
-        schema=replies.MODEL_SCHEMA)
+        learned.train(rows, sources=["dev"], categories=replies.MODEL_CODES, threshold=0.8,
+                      about="test"),
+        "model.json", replies.MODEL_SCHEMA)
     from scipy.sparse import hstack
 
     probe = [row["text"] for row in replies.training_rows(_cases("dev_c")[:15])]
