@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import jsonschema
-import yaml
 
-from bot.errors import ConfigError
+from bot.datafiles import read_schema, read_yaml
+from bot.errors import ConfigError, DataError
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "config"
 DEMO_CONFIG = DATA_DIR / "demo.yaml"
+SCHEMA = DATA_DIR / "config.schema.json"
 REPO_STATE_DIR = Path(__file__).resolve().parent.parent / ".state" / "localwiki"
 
 
@@ -128,13 +128,6 @@ class Config:
         return found[0]
 
 
-@lru_cache(maxsize=1)
-def _schema() -> dict:
-    import json
-
-    return json.loads((DATA_DIR / "config.schema.json").read_text())
-
-
 def _where(error: jsonschema.ValidationError) -> str:
     return "/".join(str(p) for p in error.absolute_path) or "(top level)"
 
@@ -194,15 +187,10 @@ def load_config(path: str | Path | None = None) -> Config:
     """Load and validate the configuration; :class:`ConfigError` names file and key."""
     config_path = resolve_path(path)
     try:
-        raw = yaml.safe_load(config_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"configuration file {config_path} does not exist") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise ConfigError(f"{config_path}{where}: not valid YAML "
-                          f"({getattr(exc, 'problem', exc)})") from None
-    errors = sorted(jsonschema.Draft202012Validator(_schema()).iter_errors(raw),
+        raw = read_yaml(config_path, "configuration file")
+    except DataError as exc:  # the message names the file; a maintainer wants its path
+        raise ConfigError(f"{config_path.parent}/{exc}") from None
+    errors = sorted(jsonschema.Draft202012Validator(read_schema(str(SCHEMA))).iter_errors(raw),
                     key=lambda e: list(e.absolute_path))
     if errors:
         err = errors[0]
