@@ -188,8 +188,9 @@ def load_config(path: str | Path | None = None) -> Config:
     config_path = resolve_path(path)
     try:
         raw = read_yaml(config_path, "configuration file")
-    except DataError as exc:  # the message names the file; a maintainer wants its path
-        raise ConfigError(f"{config_path.parent}/{exc}") from None
+    except DataError as exc:  # it names the file alone; a maintainer wants the whole path
+        problem = str(exc).removeprefix(f"{config_path.name}: ")
+        raise ConfigError(f"{config_path}: {problem}") from None
     errors = sorted(jsonschema.Draft202012Validator(read_schema(str(SCHEMA))).iter_errors(raw),
                     key=lambda e: list(e.absolute_path))
     if errors:

@@ -136,10 +136,19 @@ def model_from_data(data: dict, file: str, schema: str | Path) -> LearnedModel:
         word_rows=rows("word", word_terms), char_rows=rows("char", char_terms))
 
 
-@lru_cache(maxsize=None)
 def load_model(path: str | Path, schema: str | Path) -> LearnedModel:
-    """The trained model at *path*, validated against *schema*, read once."""
-    path = Path(path)
+    """The trained model at *path*, validated against *schema*, read once per process
+    (the same file however its path is written; :func:`forget_models` after retraining)."""
+    return _load_model(Path(path).resolve(), Path(schema).resolve())
+
+
+def forget_models() -> None:
+    """Read model files afresh at their next use."""
+    _load_model.cache_clear()
+
+
+@lru_cache(maxsize=None)
+def _load_model(path: Path, schema: Path) -> LearnedModel:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -183,7 +192,7 @@ def train(cases: list[dict], *, sources: Iterable[str], categories: Iterable[str
     """The contents of a model file trained on *cases* (``text``, ``lang``, ``labels``).
 
     Word 1-2-grams and character 3-4-grams inside words, each seen in at least three
-    reports; sublinear tf-idf; one class-balanced logistic regression per category of
+    texts; sublinear tf-idf; one class-balanced logistic regression per category of
     *categories*.  The settings were chosen by leaving one author's file out at a time.
     *threshold* is the probability from which a caller takes the model's word.
     """
@@ -191,10 +200,10 @@ def train(cases: list[dict], *, sources: Iterable[str], categories: Iterable[str
     split = len(word.vocabulary_)
     word_terms = sorted(word.vocabulary_, key=word.vocabulary_.get)
     char_terms = sorted(char.vocabulary_, key=char.vocabulary_.get)
-    categories = {}
+    coefficients = {}
     for category, model in models.items():
         coef = model.coef_[0]
-        categories[category] = {
+        coefficients[category] = {
             "intercept": round(float(model.intercept_[0]), 6),
             "word": [round(float(v), 6) for v in coef[:split]],
             "char": [round(float(v), 6) for v in coef[split:]]}
@@ -204,7 +213,7 @@ def train(cases: list[dict], *, sources: Iterable[str], categories: Iterable[str
         "word": {"terms": word_terms, "idf": [round(float(v), 6) for v in word.idf_]},
         "char": {"range": list(CHAR_RANGE), "terms": char_terms,
                  "idf": [round(float(v), 6) for v in char.idf_]},
-        "categories": categories}
+        "categories": coefficients}
 
 
 def model_json(data: dict) -> str:

@@ -361,7 +361,9 @@ def check(text: str, *, lang: str = "en", outcome: str | None = None,
     *outcome* is one of :data:`OUTCOMES` (or ``None`` when unknown: outcome-specific
     rules are skipped); *audience* is ``"reporter"`` (the person who reported, often the
     victim) or ``"subject"`` (the person reported); see :func:`resolve` for the default.
-    With *learned* (the default), the trained model adds warnings the rules missed.
+    With *learned* (the default), the trained model adds warnings the rules missed; it
+    is part of the checker, so a missing or broken model file is a :class:`DataError`
+    rather than a silent fall-back to the rules alone.
     """
     outcome, audience = resolve(outcome, audience)
     rules = rules_for(lang)

@@ -31,6 +31,7 @@ import hashlib
 from bisect import bisect_left, bisect_right
 import html
 import re
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
@@ -791,6 +792,11 @@ def _resolve(preset: str | Preset) -> Preset:
     return preset if isinstance(preset, Preset) else load_preset(preset)
 
 
+# Parses running at once (threads), and whether the collector was on before the first.
+_PAUSE = {"depth": 0, "was_on": False}
+_PAUSE_LOCK = threading.Lock()
+
+
 def _collector_paused(parse):
     """*parse* run with Python's cycle collector paused (as it was, afterwards).
 
@@ -798,17 +804,23 @@ def _collector_paused(parse):
     reference cycle; each few hundred of them start a collection that walks the young
     objects, and now and then every object of the process.  On the benchmark's English
     text that was about a sixth of a first parse's instructions (callgrind).  Memory
-    freed by reference counting is freed as before.
+    freed by reference counting is freed as before.  The switch is the whole process's:
+    overlapping parses share one pause, and the last to finish restores the collector.
     """
     @functools.wraps(parse)
     def paused(*args, **kwargs):
-        if not gc.isenabled():
-            return parse(*args, **kwargs)
-        gc.disable()
+        with _PAUSE_LOCK:
+            if _PAUSE["depth"] == 0:
+                _PAUSE["was_on"] = gc.isenabled()
+                gc.disable()
+            _PAUSE["depth"] += 1
         try:
             return parse(*args, **kwargs)
         finally:
-            gc.enable()
+            with _PAUSE_LOCK:
+                _PAUSE["depth"] -= 1
+                if _PAUSE["depth"] == 0 and _PAUSE["was_on"]:
+                    gc.enable()
     return paused
 
 

@@ -1,5 +1,5 @@
 """The reply checker's learned second opinion (bot/replies.py, model kind in
-bot/triage/learned.py): a committed model that a fresh training on every development
+bot/learned.py): a committed model that a fresh training on every development
 file reproduces, plain-Python scoring equal to scikit-learn's, clear errors for a broken
 model file, and warnings of its own where the rules say nothing."""
 
@@ -143,16 +143,13 @@ def test_the_model_raises_a_warning_of_its_own_where_the_rules_are_silenced(code
     assert raised >= len(cases) // 2, (code, raised, len(cases))
 
 
-def test_the_model_never_raises_what_the_rules_scope_away_or_absence_codes():
+def test_the_model_never_raises_what_the_rules_scope_away():
+    # The apology scores above the threshold for emotional-outcome, a code about
+    # actionable outcomes only: the rules' outcome limit holds for the model too.
     apology = ("I am so sorry to say that he was only blocked for a day. We are sorry "
                "that we had to block him at all.")
     codes = {f.code for f in replies.check(apology, outcome="non-actionable")}
     assert "emotional-outcome" not in codes
-    # Whatever the model adds on some replies is a warning for a phrasing code, in words.
-    for case in _cases("dev_e") + _cases("de_dev_b"):
-        args = dict(lang=case["lang"], outcome=case["outcome"], audience=case["audience"])
-        rules_only = set(replies.check(case["text"], learned=False, **args))
-        for finding in set(replies.check(case["text"], **args)) - rules_only:
-            assert finding.code in replies.MODEL_CODES
-            assert finding.severity == "warning"
-            assert NOTE_WORDS[case["lang"]] in finding.message
+    # (Absence codes cannot come from the model: MODEL_CODES and the schema leave them out.)
+    assert not {"no-support-resources", "no-emergency-route", "too-terse"} & set(
+        replies.MODEL_CODES)

@@ -182,3 +182,42 @@ def test_parsing_leaves_the_cycle_collector_as_it_found_it(enabled):
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_overlapping_parses_share_one_pause():
+    # A parse that ends while another runs must not switch the collector back on under
+    # it; the last one to end does.
+    import gc
+    import threading
+
+    from bot.threads import _collector_paused
+
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+    seen = {}
+
+    @_collector_paused
+    def first():
+        first_in.set()
+        second_in.wait(5)
+
+    @_collector_paused
+    def second():
+        second_in.set()
+        first_out.wait(5)
+        seen["during"] = gc.isenabled()  # the first has finished by now
+
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        one = threading.Thread(target=first)
+        one.start()
+        first_in.wait(5)
+        two = threading.Thread(target=second)
+        two.start()
+        one.join()
+        first_out.set()
+        two.join()
+        assert seen["during"] is False
+        assert gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()
