@@ -74,7 +74,7 @@ def naive_check(text: str, audience: str) -> set[str]:
 # never seen by whoever tuned them; heldout-c: 70 replies (en, de) by a third author,
 # likewise: the most honest figures here; heldout-d: 70 replies (en, de) by a fourth
 # author, added after the checker generalised poorly to heldout-c.
-SPLITS = {"dev": ("dev", "de_dev", "de_dev_b", "de_dev_c", "dev_c", "dev_d", "dev_e", "dev_f"),
+SPLITS = {"dev": replies.TRAINING_FILES,  # what the reply model is trained on
           "heldout": ("heldout", "de_heldout"),
           "heldout-b": ("de_heldout_b",),
           "heldout-c": ("heldout_c",),
