@@ -23,7 +23,7 @@ from operator import mul
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from bot.datafiles import read_schema, validate
+from bot.datafiles import read_schema, read_yaml, validate
 from bot.errors import DataError
 
 # Names and signatures say who wrote, not what happened: they are not features.
@@ -214,6 +214,12 @@ def train(cases: list[dict], *, sources: Iterable[str], categories: Iterable[str
         "char": {"range": list(CHAR_RANGE), "terms": char_terms,
                  "idf": [round(float(v), 6) for v in char.idf_]},
         "categories": coefficients}
+
+
+def corpus_cases(directory: Path, names: Iterable[str], what: str) -> list[dict]:
+    """The cases of the labelled corpus files *names* (``<name>.yaml`` in *directory*)."""
+    return [case for name in names
+            for case in read_yaml(directory / f"{name}.yaml", what)["cases"]]
 
 
 def model_json(data: dict) -> str:

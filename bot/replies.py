@@ -38,9 +38,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from bot.datafiles import DATA_DIR, load_yaml, read_yaml
+from bot.datafiles import DATA_DIR, load_yaml
 from bot.errors import DataError
-from bot.learned import load_model, model_json, train
+from bot.learned import corpus_cases, load_model, model_json, train
 
 RULES_DIR = DATA_DIR / "replies"
 SCHEMA = RULES_DIR / "replies.schema.json"
@@ -435,8 +435,7 @@ def fresh_model_text(corpus_dir: str | Path | None = None) -> str:
     (deterministic; needs scikit-learn)."""
     directory = Path(corpus_dir) if corpus_dir else \
         Path(__file__).resolve().parents[1] / "tests" / "data" / "replies"
-    cases = [case for name in TRAINING_FILES
-             for case in read_yaml(directory / f"{name}.yaml", "reply corpus")["cases"]]
+    cases = corpus_cases(directory, TRAINING_FILES, "reply corpus")
     about = ("Logistic regression per phrasing code over the word and character n-grams "
              "of one sentence; made by scripts/train_models.py from the development "
              "corpora only.")

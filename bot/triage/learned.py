@@ -19,8 +19,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot import learned
-from bot.datafiles import DATA_DIR, read_yaml
-from bot.learned import LearnedModel, model_json, train
+from bot.datafiles import DATA_DIR
+from bot.learned import LearnedModel, corpus_cases, model_json, train
 
 MODEL = DATA_DIR / "triage" / "model.json"
 SCHEMA = DATA_DIR / "triage" / "model.schema.json"
@@ -44,7 +44,6 @@ def fresh_model_text(corpus_dir: str | Path | None = None) -> str:
     """A model file's text, freshly trained on :data:`TRAINING_FILES` (deterministic)."""
     directory = Path(corpus_dir) if corpus_dir else \
         Path(__file__).resolve().parents[2] / "tests" / "data" / "triage"
-    cases = [case for name in TRAINING_FILES
-             for case in read_yaml(directory / f"{name}.yaml", "triage corpus")["cases"]]
+    cases = corpus_cases(directory, TRAINING_FILES, "triage corpus")
     return model_json(train(cases, sources=TRAINING_FILES, categories=TRAINED_CATEGORIES,
                             threshold=THRESHOLD, about=ABOUT))
