@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -599,10 +600,26 @@ class Store:
                         reporter=reporter[:255], piece_key=key, status=status, updated=now))
 
 
+_WAL_WAIT_SECONDS = 30.0
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # WAL lets a reader (the demo's summary) run beside a writer; the busy timeout
     # makes a second process wait for a lock instead of failing at once.
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # Switching a new file to WAL needs an exclusive lock, and SQLite reports
+    # "locked" at once, without its busy handler, when two first connections race
+    # for it; so the switch is retried until the deadline.
+    deadline = time.monotonic() + _WAL_WAIT_SECONDS
+    pause = 0.01
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
     cursor.close()
