@@ -37,7 +37,8 @@ DATA = REPO / "tests" / "data" / "triage"
 # The development files are the ones the learned model is trained on (a test checks that
 # they are every dev*.yaml).
 SPLITS = {"dev": TRAINING_FILES,
-          "heldout": ("heldout", "heldout_b", "heldout_c", "heldout_d", "heldout_e", "heldout_f")}
+          "heldout": ("heldout", "heldout_b", "heldout_c", "heldout_d", "heldout_e", "heldout_f",
+                      "heldout_g")}
 SEPARATE = tuple(name for names in SPLITS.values() for name in names
                  if name not in ("dev", "heldout"))
 

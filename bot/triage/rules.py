@@ -82,6 +82,8 @@ class TriageRules:
     file_link: re.Pattern[str]
     phone_regions: tuple[str, ...]
     email: re.Pattern[str]
+    email_header: re.Pattern[str] | None
+    public_email_domains: tuple[str, ...]
     street: tuple[re.Pattern[str], ...]
     conduct_categories: tuple[str, ...]
     conduct_at: float
@@ -210,6 +212,9 @@ def _load(path_text: str) -> TriageRules:
         file_link=_compile(data["file_link"], name, "file_link", "file_link"),
         phone_regions=tuple(info["phone_regions"]),
         email=_compile(info["email"], name, "personal_info", "email"),
+        email_header=(_compile(info["email_header"], name, "personal_info", "email_header")
+                      if "email_header" in info else None),
+        public_email_domains=tuple(info.get("public_email_domains", ())),
         street=_compile_all(info["street"], name, "personal_info.street"),
         conduct_categories=tuple(need["conduct_categories"]),
         conduct_at=float(need["conduct_at"]),

@@ -220,6 +220,20 @@ def _has_phone_number(text: str, rules: TriageRules) -> int | None:
     return None
 
 
+def _personal_email(text: str, rules: TriageRules) -> int | None:
+    """Where the first e-mail address that could be someone's personal one is: not a
+    public role address, nor one in the header lines of a pasted e-mail."""
+    for match in rules.email.finditer(text):
+        domain = match.group(0).rpartition("@")[2].casefold()
+        if any(domain == d or domain.endswith("." + d) for d in rules.public_email_domains):
+            continue
+        line = text[text.rfind("\n", 0, match.start()) + 1:match.start()]
+        if rules.email_header and rules.email_header.search(line):
+            continue
+        return match.start()
+    return None
+
+
 def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
                  board: str | None = None, learned: bool = True) -> list[Suggestion]:
     """Suggestions for *text* under *rules* (see :func:`bot.triage.suggest_report`);
@@ -255,8 +269,7 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
 
     # Personal information: what kind and where, never the value.
     found = {"phone_number": _has_phone_number(report.text, rules)}
-    email = rules.email.search(report.text)
-    found["email_address"] = email.start() if email else None
+    found["email_address"] = _personal_email(report.text, rules)
     street = rules.street_set.first(report.text)
     found["street_address"] = street.start() if street else None
     for key, pos in found.items():

@@ -280,6 +280,26 @@ def test_personal_information_is_found_but_never_repeated(value, kind):
             assert not re.search(r"\d", evidence), evidence
 
 
+@pytest.mark.parametrize("lang, text", [
+    ("en", "---------- Forwarded message ---------\nFrom: Tamsin Rook <tamsin.rook@example.org>\n"
+           "To: info-en@example.org\n\nYou are an idiot. [[Special:Diff/8]]"),
+    ("en", "On Tue, 4 Jun 2024 at 22:41, Tamsin Rook <tamsin.rook@example.org> wrote:\n"
+           "> You are an idiot. [[Special:Diff/8]]"),
+    ("en", "I have written to emergency@wikimedia.org and ca@wikimedia.org about him. "
+           "[[Special:Diff/8]]"),
+    ("de", "---- Weitergeleitete Nachricht ----\nVon: Tamsin Rook <tamsin.rook@example.org>\n"
+           "An: info-de@example.org\n\nDu Idiot. [[Spezial:Diff/8]]"),
+])
+def test_mail_headers_and_role_addresses_are_not_personal_information(lang, text):
+    # Who sent and got a pasted message, and the Foundation's public addresses, are not
+    # disclosures; the same address in the body of a report still is.
+    assert not any("e-mail" in e.lower() for s in suggest(text, lang=lang) for e in s.evidence)
+    body = text.replace("You are an idiot.", "He posted tamsin.rook@example.org on my page.")
+    if body != text:
+        doxxing = [s for s in suggest(body, lang=lang) if s.category == "doxxing"]
+        assert doxxing and any("e-mail" in e for e in doxxing[0].evidence)
+
+
 def test_revision_ids_dates_and_ips_are_not_phone_numbers():
     text = ("IP 198.51.100.23 reverted again on 12 March 2024: [[Special:Diff/1187766123]] "
             "https://en.wikipedia.org/w/index.php?oldid=1187766500")
