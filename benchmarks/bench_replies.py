@@ -186,10 +186,10 @@ def main() -> None:
     print(f"rules loaded and compiled for {', '.join(replies.available_languages())} "
           f"in {load_ms:.0f} ms")
 
-    results = {split: report(split, load(split)) for split in SPLITS}
-    dev, heldout = load("dev"), load("heldout")
+    cases = {split: load(split) for split in SPLITS}
+    results = {split: report(split, cases[split]) for split in SPLITS}
 
-    corpus = dev + heldout
+    corpus = cases["dev"] + cases["heldout"]
     size = sum(len(c["text"]) for c in corpus) * args.repeat
     n = len(corpus) * args.repeat
     start = time.perf_counter()
@@ -220,6 +220,7 @@ def main() -> None:
           f"heldout {h['good'][0]}/{h['good'][1]}; other authors' held-out files: {later}; "
           f"check() {n / t_ours:,.0f} replies/s, "
           f"x{t_ours / t_naive:.1f} the keyword baseline's time")
+
 
 if __name__ == "__main__":
     main()

@@ -335,8 +335,7 @@ def _model_findings(text: str, sentences: list[tuple[int, int]], rules: RuleSet,
         return []
     best: dict[str, tuple[float, int, int]] = {}
     for first, last in sentences:
-        start = first + len(text[first:last]) - len(text[first:last].lstrip())
-        end = first + len(text[first:last].rstrip())
+        start, end = _trimmed(text, first, last)
         if start >= end:
             continue
         chances = model.probabilities(model_text(text[start:end], lang=lang,
@@ -349,10 +348,18 @@ def _model_findings(text: str, sentences: list[tuple[int, int]], rules: RuleSet,
             for code, (_, start, end) in best.items()]
 
 
-def _sentence_spans(normal: str, rules: RuleSet) -> tuple[str, list[tuple[int, int]]]:
-    """The normalised text with ignored parts blanked, and its sentences' spans."""
+def _trimmed(text: str, first: int, last: int) -> tuple[int, int]:
+    """The span ``first:last`` of *text* without the white space at its ends."""
+    piece = text[first:last]
+    return first + len(piece) - len(piece.lstrip()), first + len(piece.rstrip())
+
+
+def _prepared(text: str, rules: RuleSet) -> tuple[str, str, list[tuple[int, int]]]:
+    """The text normalised (same length as *text*), the same with ignored parts blanked,
+    and its sentences' spans (valid in all three)."""
+    normal = _lower_text(text.translate(_SAME_LENGTH))
     blanked = rules.ignore.sub(_blank, normal) if rules.ignore else normal
-    return blanked, list(_sentences(blanked, rules.sentence_split))
+    return normal, blanked, list(_sentences(blanked, rules.sentence_split))
 
 
 def check(text: str, *, lang: str = "en", outcome: str | None = None,
@@ -368,7 +375,7 @@ def check(text: str, *, lang: str = "en", outcome: str | None = None,
     """
     outcome, audience = resolve(outcome, audience)
     rules = rules_for(lang)
-    normal = _lower_text(text.translate(_SAME_LENGTH))
+    normal, blanked, sentences = _prepared(text, rules)
     flat, _ = _collapse(normal.translate(_WHITESPACE))
     findings: list[Finding] = []
 
@@ -380,7 +387,6 @@ def check(text: str, *, lang: str = "en", outcome: str | None = None,
             findings.append(Finding(rule.code, rule.severity, rule.message))
 
     phrases = [r for r in rules.phrases if r.scope.applies(audience, outcome)]
-    blanked, sentences = _sentence_spans(normal, rules)
     spans: list[Finding] = []
     for first, last in sentences:
         sentence, index = _collapse(blanked[first:last].translate(_WHITESPACE))
@@ -417,13 +423,12 @@ def training_rows(cases: Iterable[dict]) -> list[dict]:
                                                    audience=audience, learned=False)
                   if f.start is not None and f.severity in ("error", "warning")
                   and f.code in expected]
-        _, sentences = _sentence_spans(_lower_text(text.translate(_SAME_LENGTH)),
-                                       rules_for(lang))
+        _, _, sentences = _prepared(text, rules_for(lang))
         for first, last in sentences:
-            sentence = text[first:last].strip()
-            if not sentence:
+            start, end = _trimmed(text, first, last)
+            if start >= end:
                 continue  # the checker skips these too
-            rows.append({"text": model_text(sentence, lang=lang, outcome=outcome,
+            rows.append({"text": model_text(text[start:end], lang=lang, outcome=outcome,
                                             audience=audience),
                          "lang": lang,
                          "labels": sorted({code for start, code in starts

@@ -197,9 +197,14 @@ def _domain(url: str) -> str:
     return host
 
 
+def _in_domains(domain: str, domains: Iterable[str]) -> bool:
+    """Whether *domain* is one of *domains* or a subdomain of one."""
+    return any(domain == d or domain.endswith("." + d) for d in domains)
+
+
 def _site_kind(domain: str, rules: TriageRules) -> str | None:
     for kind, domains in rules.sites.items():
-        if domain in domains or any(domain.endswith("." + d) for d in domains):
+        if _in_domains(domain, domains):
             return kind
     return None
 
@@ -225,7 +230,7 @@ def _personal_email(text: str, rules: TriageRules) -> int | None:
     public role address, nor one in the header lines of a pasted e-mail."""
     for match in rules.email.finditer(text):
         domain = match.group(0).rpartition("@")[2].casefold()
-        if any(domain == d or domain.endswith("." + d) for d in rules.public_email_domains):
+        if _in_domains(domain, rules.public_email_domains):
             continue
         line = text[text.rfind("\n", 0, match.start()) + 1:match.start()]
         if rules.email_header and rules.email_header.search(line):
