@@ -41,6 +41,7 @@ from typing import Any, Iterable
 from bot.datafiles import DATA_DIR, load_yaml
 from bot.errors import DataError
 from bot.learned import corpus_cases, load_model, model_json, train
+from bot.wikimedia import public_email_pattern, user_template_pattern
 
 RULES_DIR = DATA_DIR / "replies"
 SCHEMA = RULES_DIR / "replies.schema.json"
@@ -147,7 +148,7 @@ class RuleSet:
 
     language: str
     sentence_split: re.Pattern[str]
-    ignore: re.Pattern[str] | None
+    ignore: re.Pattern[str]
     phrases: tuple[PhraseRule, ...]
     required: tuple[RequiredRule, ...]
     length: tuple[LengthRule, ...]
@@ -216,7 +217,9 @@ def load_rules(path: str | Path) -> RuleSet:
     return RuleSet(
         language=data["language"],
         sentence_split=_compile([data["sentence_split"]], name, "top level", "sentence_split"),
-        ignore=_compile(data["ignore"], name, "top level", "ignore") if data["ignore"] else None,
+        # Public role addresses and account-naming templates: bot/data/wikimedia.yaml.
+        ignore=_compile([public_email_pattern(), user_template_pattern(), *data["ignore"]],
+                        name, "top level", "ignore"),
         phrases=phrases, required=required, length=length)
 
 
@@ -358,7 +361,7 @@ def _prepared(text: str, rules: RuleSet) -> tuple[str, str, list[tuple[int, int]
     """The text normalised (same length as *text*), the same with ignored parts blanked,
     and its sentences' spans (valid in all three)."""
     normal = _lower_text(text.translate(_SAME_LENGTH))
-    blanked = rules.ignore.sub(_blank, normal) if rules.ignore else normal
+    blanked = rules.ignore.sub(_blank, normal)
     return normal, blanked, list(_sentences(blanked, rules.sentence_split))
 
 

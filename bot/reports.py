@@ -9,18 +9,16 @@ thread, so they describe the report as it was posted, whatever happens to it lat
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from bot.boards import Preset, load_preset
 from bot.errors import DataError
 from bot.threads import Thread
 from bot.usernames import canonical_user_name, normalise_name
+from bot.wikimedia import subject_template_re
 
 # Templates that name the user a report is about (first parameter).
-_SUBJECT_TEMPLATES = re.compile(
-    r"\{\{\s*(?:userlinks|user-?links|user|u|vandal|ipvandal|user-uaa|userlinks-abuse|"
-    r"checkuser|noping|np)\s*\|\s*(?:1\s*=\s*)?([^{}|\n]+?)\s*(?:\|[^{}]*)?\}\}", re.I)
+_SUBJECT_TEMPLATES = subject_template_re()
 MAX_CATEGORIES = 5
 
 
