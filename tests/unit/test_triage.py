@@ -445,7 +445,9 @@ def test_same_sentence_terms_need_every_part_in_one_sentence(tmp_path):
     rules = _with_term(tmp_path, "threat-of-violence", {
         "pattern": r"\bzap\w*\b", "weight": 0.8, "says": "zap",
         "same_sentence": [r"\bwidget\b", r"\btomorrow\b"]})
-    found = lambda text: {s.category: s.score for s in score_report(text, rules)}
+    # The rule mechanism alone: the learned model may read "will ... tomorrow" as a threat.
+    found = lambda text: {s.category: s.score
+                          for s in score_report(text, rules, learned=False)}
     assert found("He will zap the widget tomorrow [[Special:Diff/1]]")["threat-of-violence"] >= 0.5
     # the companions in another sentence, or one of them missing, do not count
     assert "threat-of-violence" not in found("He will zap it. The widget is new tomorrow.")
