@@ -5,9 +5,10 @@ The rules generalise poorly to phrasings their authors never saw (the README mea
 it on other authors' held-out reports).  A logistic regression over word and character
 n-grams, trained on every development report, catches many of those; the two are
 combined by taking the higher score, and the model's part is named in the evidence.
-Leaving one author's file out at a time (eight authors), a model for every category
-raised the mean macro-F1 from 0.76 to 0.81 over one for the emergency categories only;
-for ``needs-evidence`` it lowered F1 (0.75 to 0.73), so that one is left to the rules.
+Leaving one author's file out at a time (measured when eight authors had written
+files), a model for every category raised the mean macro-F1 from 0.76 to 0.81 over one
+for the emergency categories only; for ``needs-evidence`` it lowered F1 (0.75 to 0.73),
+so that one is left to the rules.
 
 The model is data, ``bot/data/triage/model.json`` (schema ``model.schema.json``), of the
 kind :mod:`bot.learned` defines and scores; ``scripts/train_models.py`` rebuilds it with
