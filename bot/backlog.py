@@ -49,9 +49,13 @@ def _sensitive(text: str, thread, language: str) -> bool:
 def _sensitive_report(report: str, language: str) -> bool:
     # Cached by the report's text: a redraw after one new comment re-reads every open
     # thread, and triage of an unchanged report gives the same answer.
-    from bot.triage import suggest
+    from bot.triage.rules import load_rules
+    from bot.triage.scorer import score_report
 
-    return any(s.suggested and not s.public for s in suggest(report, lang=language))
+    # The first opinion, before the second look may withdraw a suggestion: a public page
+    # errs towards withholding.
+    found = score_report(report, load_rules(language), second_look=False)
+    return any(s.suggested and not s.public for s in found)
 
 
 def open_threads(board: Board, text: str) -> list[BacklogRow]:

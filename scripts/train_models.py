@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Train the learned second opinions from the development corpora.
 
-Two models, of the kind bot/learned.py defines: triage's (bot/data/triage/model.json,
-one per report) and the reply checker's (bot/data/replies/model.json, one per sentence;
-how sentences get their labels is told in bot/replies.py).
+Three models, of the kind bot/learned.py defines: triage's (bot/data/triage/model.json,
+one per report), triage's second look at doxxing suggestions
+(bot/data/triage/second_look.json; it trains one first model per development file, so
+it takes a few minutes) and the reply checker's (bot/data/replies/model.json, one per
+sentence; how sentences get their labels is told in bot/replies.py).
 
 A maintainers' tool, not a bot script: it never talks to a wiki, so it runs with the
 venv's Python rather than ``pwb``, and it needs scikit-learn (the ``test`` extra).
@@ -12,7 +14,7 @@ changing a development file or, for replies, a rule (the rules label the sentenc
 
 Usage::
 
-    .venv/bin/python scripts/train_models.py [--only triage|replies] [--check]
+    .venv/bin/python scripts/train_models.py [--only triage|second-look|replies] [--check]
 
 ``--check`` writes nothing and exits 1 when a committed model differs from a fresh
 training (the tests check the same).
@@ -34,13 +36,15 @@ def _models() -> dict:
     from bot.triage import learned
 
     return {"triage": (learned.MODEL, learned.fresh_model_text, "reports"),
+            "second-look": (learned.SECOND_LOOK_MODEL, learned.fresh_second_look_text,
+                            "reports"),
             "replies": (replies.MODEL, replies.fresh_model_text, "sentences")}
 
 
 def main(argv: list[str] | None = None) -> int:
     """Train, then write or compare the model files."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=("triage", "replies"),
+    parser.add_argument("--only", choices=("triage", "second-look", "replies"),
                         help="train this model only (both by default)")
     parser.add_argument("--check", action="store_true",
                         help="compare with the committed models instead of writing them")

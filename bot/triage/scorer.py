@@ -20,7 +20,8 @@ from urllib.parse import urlsplit
 import phonenumbers
 
 from bot.categories import categories
-from bot.triage.learned import load_model
+from bot.learned import LearnedModel
+from bot.triage.learned import load_model, load_second_look
 from bot.triage.rules import Term, TriageRules
 from bot.triage.suggestion import Suggestion
 
@@ -202,6 +203,24 @@ def _in_domains(domain: str, domains: Iterable[str]) -> bool:
     return any(domain == d or domain.endswith("." + d) for d in domains)
 
 
+WITHDRAWN = 0.45   # a withdrawn suggestion's score: shown, below the suggestion line
+
+
+def _second_look(text: str, rules: TriageRules, look: LearnedModel | None,
+                 scores: dict[str, float], hits: dict[str, list[tuple[float, str]]]) -> None:
+    """Withdraw a suggestion the second-look model reads as a false alarm (learned.py)."""
+    look = look or load_second_look()
+    if rules.language not in look.languages:
+        return
+    for category in look.categories:
+        if scores.get(category, 0.0) >= 0.5 and \
+                look.probabilities(text[:MAX_CHARS])[category] < look.threshold:
+            scores[category] = min(scores[category], WITHDRAWN)
+            # First in the evidence (sorted by weight), so the reader sees why at once.
+            hits[category].append((float("inf"), "withdrawn: a second model, trained on "
+                                   "reports where this was suggested, reads it as a false alarm"))
+
+
 def _site_kind(domain: str, rules: TriageRules) -> str | None:
     for kind, domains in rules.sites.items():
         if _in_domains(domain, domains):
@@ -240,9 +259,14 @@ def _personal_email(text: str, rules: TriageRules) -> int | None:
 
 
 def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
-                 board: str | None = None, learned: bool = True) -> list[Suggestion]:
-    """Suggestions for *text* under *rules* (see :func:`bot.triage.suggest_report`);
-    with *learned*, the trained model (:mod:`bot.triage.learned`) has its say too."""
+                 board: str | None = None, learned: bool = True,
+                 model: LearnedModel | None = None,
+                 second_look: LearnedModel | bool = True) -> list[Suggestion]:
+    """Suggestions for *text* under *rules* (see :func:`bot.triage.suggest_report`).
+
+    With *learned*, the trained model (:mod:`bot.triage.learned`; *model* instead of the
+    committed one) has its say too, and then the second look (*second_look*: the
+    committed one when True, none when False) may withdraw a doxxing suggestion."""
     if not isinstance(text, str):
         raise TypeError(f"a report's text must be a string, not {type(text).__name__}")
     report = _Report(text, rules, links)
@@ -291,7 +315,7 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
 
     if learned:
         # The learned model's second opinion can only raise a score (see learned.py).
-        model = load_model()
+        model = model or load_model()
         if rules.language in model.languages:
             for category, p in model.probabilities(text[:MAX_CHARS]).items():
                 veto = rules.learned_veto.get(category)
@@ -306,6 +330,10 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
             scores[category] *= rule.factor
             stronger = [c for c in rule.categories if scores.get(c, 0.0) >= rule.at]
             hits[category].append((0.0, f"weakened: the report is about {', '.join(stronger[:2])}"))
+
+    if learned and second_look is not False:
+        _second_look(text, rules, second_look if second_look is not True else None,
+                     scores, hits)
 
     # No diffs: only a report that accuses someone needs them.
     if not report.evidence_links and (board or "").casefold() not in rules.boards_without_diffs:

@@ -50,3 +50,18 @@ def test_headings_of_reports_triaged_as_private_categories_are_withheld():
     page, count = render_backlog([BOARD], {BOARD.title: text})
     assert count == 2
     assert "Threat left" not in page and "Edit warring at Foo" in page
+
+
+def test_a_suggestion_the_second_look_withdraws_still_withholds_the_heading():
+    report = ("He says my edit is doxxing because I added the company's registered office "
+              "address from its own website. [[Special:Diff/3]]")
+    from bot.triage import suggest
+    doxxing = next(s for s in suggest(report) if s.category == "doxxing")
+    assert not doxxing.suggested and doxxing.evidence[0].startswith("withdrawn")
+    text = (f"== Question about my edit ==\n{report} [[User:F]] 06:00, 1 May 2024 (UTC)\n"
+            "== Edit warring at Foo ==\nTwo users keep reverting. [[Special:Diff/10]] "
+            "[[User:E]] 05:00, 1 May 2024 (UTC)\n")
+    page, count = render_backlog([BOARD], {BOARD.title: text})
+    assert count == 2
+    # The public page errs towards withholding: the first opinion suggested doxxing.
+    assert "Question about my edit" not in page and "Edit warring at Foo" in page

@@ -97,3 +97,49 @@ def test_the_model_raises_scores_and_says_so_without_numbers():
                 else:  # needs-evidence follows a conduct category the model raised
                     assert s.category == "needs-evidence", s
     assert raised > 0
+
+
+def test_committed_second_look_is_a_fresh_training_on_first_opinions_without_the_author():
+    text = learned.SECOND_LOOK_MODEL.read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert data["trained_on"] == sorted(learned.TRAINING_FILES)
+    assert list(data["categories"]) == [learned.SECOND_LOOK_CATEGORY]
+    assert data["threshold"] == learned.SECOND_LOOK_THRESHOLD
+    # The cases it learns from: both kinds, true and false doxxing suggestions.
+    cases = learned.first_opinion_out_of_author()
+    assert data["reports"] == len(cases)
+    labelled = [learned.SECOND_LOOK_CATEGORY in c["labels"] for c in cases]
+    assert any(labelled) and not all(labelled)
+    assert learned.fresh_second_look_text(cases=cases) == text   # a stale one fails
+
+
+def _toy_second_look(tmp_path, threshold: float):
+    """A second look that learned that reports about restaurants are false alarms."""
+    cases = ([{"text": f"He posted my home address and street, number {n}, on his blog.",
+               "lang": "en", "labels": ["doxxing"]} for n in range(6)]
+             + [{"text": f"The restaurant's street address {n} keeps being removed from the "
+                         "article about the restaurant.", "lang": "en", "labels": []}
+                for n in range(6)])
+    data = generic.train(cases, sources=["dev_toy"], categories=["doxxing"],
+                         threshold=threshold, about="toy")
+    return generic.model_from_data(data, "toy.json", learned.SCHEMA)
+
+
+def test_the_second_look_withdraws_a_suggestion_it_reads_as_a_false_alarm(tmp_path):
+    from bot.triage.rules import load_rules
+    from bot.triage.scorer import WITHDRAWN, score_report
+
+    rules = load_rules("en")
+    text = ("Someone keeps adding the restaurant's street address to the article about the "
+            "restaurant, which is doxxing the owner! [[Special:Diff/1]]")
+    first = {s.category: s for s in score_report(text, rules, second_look=False)}
+    assert first["doxxing"].suggested   # the first opinion suggests it
+    look = _toy_second_look(tmp_path, threshold=0.5)
+    after = {s.category: s for s in score_report(text, rules, second_look=look)}
+    assert not after["doxxing"].suggested
+    assert after["doxxing"].score <= WITHDRAWN
+    assert after["doxxing"].evidence[0].startswith("withdrawn")
+    # A real disclosure keeps its suggestion under the same second look.
+    real = "He posted my home address and street number on his blog. [[Special:Diff/2]]"
+    kept = {s.category: s for s in score_report(real, rules, second_look=look)}
+    assert kept["doxxing"].suggested
