@@ -49,12 +49,11 @@ def _sensitive(text: str, thread, language: str) -> bool:
 def _sensitive_report(report: str, language: str) -> bool:
     # Cached by the report's text: a redraw after one new comment re-reads every open
     # thread, and triage of an unchanged report gives the same answer.
-    from bot.triage.rules import load_rules
-    from bot.triage.scorer import score_report
+    from bot.triage import suggest
 
     # The first opinion, before the second look may withdraw a suggestion: a public page
     # errs towards withholding.
-    found = score_report(report, load_rules(language), second_look=False)
+    found = suggest(report, lang=language, second_look=False)
     return any(s.suggested and not s.public for s in found)
 
 

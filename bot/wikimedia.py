@@ -29,10 +29,14 @@ def user_templates(*, subject_only: bool = False) -> tuple[str, ...]:
     return tuple(kinds["subject"] if subject_only else (*kinds["subject"], *kinds["addressing"]))
 
 
+def forget() -> None:
+    """Forget the loaded data (after editing the file in a running process)."""
+    _data.cache_clear()
+
+
 def _alternation(names: tuple[str, ...]) -> str:
-    # Longest first, so "user0" is not read as "user"; a space may be written "_".
-    ordered = sorted(names, key=len, reverse=True)
-    return "|".join(re.escape(n).replace(r"\ ", "[ _]") for n in ordered)
+    # A space in a template name may be written "_".
+    return "|".join(re.escape(n).replace(r"\ ", "[ _]") for n in sorted(names))
 
 
 def user_template_pattern(*, subject_only: bool = False) -> str:
@@ -55,5 +59,6 @@ def public_email_domains() -> tuple[str, ...]:
 
 def public_email_pattern() -> str:
     """A pattern matching an address at one of :func:`public_email_domains`."""
-    domains = "|".join(re.escape(d) for d in sorted(public_email_domains(), key=len, reverse=True))
-    return r"\b[\w.+-]+@(?:[\w-]+\.)*(?:" + domains + r")\b"
+    domains = "|".join(re.escape(d) for d in sorted(public_email_domains()))
+    # The domain must end there: "x@wikimedia.org.example.net" is not a role address.
+    return r"\b[\w.+-]+@(?:[\w-]+\.)*(?:" + domains + r")(?![\w-]|\.[\w-])"

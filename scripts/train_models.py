@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     """Train, then write or compare the model files."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=("triage", "second-look", "replies"),
-                        help="train this model only (both by default)")
+                        help="train this model only (all three by default)")
     parser.add_argument("--check", action="store_true",
                         help="compare with the committed models instead of writing them")
     args = parser.parse_args(argv)

@@ -26,9 +26,12 @@ __all__ = ["EMERGENCY", "MAX_CHARS", "SUGGESTED_AT", "Suggestion", "TriageRules"
            "suggest_report"]
 
 
-def suggest(text: str, *, lang: str = "en") -> list[Suggestion]:
-    """Ranked category suggestions for one report's text (highest score first)."""
-    return score_report(text, load_rules(lang))
+def suggest(text: str, *, lang: str = "en", second_look: bool = True) -> list[Suggestion]:
+    """Ranked category suggestions for one report's text (highest score first).
+
+    Without *second_look*, the first opinion: a doxxing suggestion the second look would
+    withdraw stays (a public page errs towards withholding)."""
+    return score_report(text, load_rules(lang), second_look=second_look)
 
 
 def suggest_report(text: str, *, lang: str = "en", links: Iterable[str] = (),

@@ -39,8 +39,9 @@ THRESHOLD = 0.5   # chosen leaving one author out: lower ones cost threat precis
 # rules and the model above suggest it, told apart by their labels.  Below its threshold
 # the suggestion is withdrawn.  Leaving one of thirteen authors out (each report's
 # suggestion made by a first model that never saw its author), it withdrew 10 of 72 false
-# doxxing suggestions at 0.2 and none of the 198 true ones (up to 0.3: 21 and none; the
-# middle of that range is taken).  For threats and self-harm, whose suggestion sends the
+# doxxing suggestions at 0.2 and none of the 198 true ones (no true one was withdrawn at
+# any threshold from 0.05 to 0.3, which withdrew 0 to 21 false ones; 0.2 lies inside
+# that range with room on both sides).  For threats and self-harm, whose suggestion sends the
 # emergency mail, no threshold withdrew false ones without true ones.
 SECOND_LOOK_MODEL = DATA_DIR / "triage" / "second_look.json"
 SECOND_LOOK_CATEGORY = "doxxing"
@@ -52,11 +53,6 @@ SECOND_LOOK_ABOUT = ("The second look (bot/triage/learned.py): trained on the de
 
 def load_model(path: str | Path = MODEL) -> LearnedModel:
     """The triage model (the committed one by default), read once."""
-    return learned.load_model(path, SCHEMA)
-
-
-def load_second_look(path: str | Path = SECOND_LOOK_MODEL) -> LearnedModel:
-    """The second-look model (the committed one by default), read once."""
     return learned.load_model(path, SCHEMA)
 
 

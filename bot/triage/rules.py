@@ -18,6 +18,7 @@ from bot.categories import categories
 from bot.datafiles import DATA_DIR, load_yaml
 from bot.errors import DataError
 from bot.triage.gates import PatternSet, WordStarts, word_gate
+from bot import wikimedia
 from bot.wikimedia import public_email_domains, user_template_pattern
 
 RULES_DIR = DATA_DIR / "triage"
@@ -152,6 +153,7 @@ def load_rules(lang: str = "en", directory: str | Path | None = None) -> TriageR
 
 def clear_cache() -> None:
     """Forget loaded rules (after editing a rules file in a running process)."""
+    wikimedia.forget()
     load_rules.cache_clear()
     _load.cache_clear()
 

@@ -21,9 +21,9 @@ import phonenumbers
 
 from bot.categories import categories
 from bot.learned import LearnedModel
-from bot.triage.learned import load_model, load_second_look
+from bot.triage.learned import SECOND_LOOK_MODEL, load_model
 from bot.triage.rules import Term, TriageRules
-from bot.triage.suggestion import Suggestion
+from bot.triage.suggestion import SUGGESTED_AT, Suggestion
 
 MAX_CHARS = 100_000          # a report longer than this is read up to here
 MAX_EVIDENCE = 6             # lines of evidence kept per category
@@ -209,11 +209,11 @@ WITHDRAWN = 0.45   # a withdrawn suggestion's score: shown, below the suggestion
 def _second_look(text: str, rules: TriageRules, look: LearnedModel | None,
                  scores: dict[str, float], hits: dict[str, list[tuple[float, str]]]) -> None:
     """Withdraw a suggestion the second-look model reads as a false alarm (learned.py)."""
-    look = look or load_second_look()
+    look = look or load_model(SECOND_LOOK_MODEL)
     if rules.language not in look.languages:
         return
     for category in look.categories:
-        if scores.get(category, 0.0) >= 0.5 and \
+        if scores.get(category, 0.0) >= SUGGESTED_AT and \
                 look.probabilities(text[:MAX_CHARS])[category] < look.threshold:
             scores[category] = min(scores[category], WITHDRAWN)
             # First in the evidence (sorted by weight), so the reader sees why at once.
@@ -325,15 +325,16 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
                         (p, f"the model learned from labelled reports agrees ({strength})"))
                     scores[category] = max(scores.get(category, 0.0), p)
 
+    if learned and second_look is not False:
+        # Before the suppressions: a withdrawn suggestion must not weaken another one.
+        _second_look(text, rules, second_look if second_look is not True else None,
+                     scores, hits)
+
     for category, rule in rules.suppressed_by.items():
         if category in scores and any(scores.get(c, 0.0) >= rule.at for c in rule.categories):
             scores[category] *= rule.factor
             stronger = [c for c in rule.categories if scores.get(c, 0.0) >= rule.at]
             hits[category].append((0.0, f"weakened: the report is about {', '.join(stronger[:2])}"))
-
-    if learned and second_look is not False:
-        _second_look(text, rules, second_look if second_look is not True else None,
-                     scores, hits)
 
     # No diffs: only a report that accuses someone needs them.
     if not report.evidence_links and (board or "").casefold() not in rules.boards_without_diffs:

@@ -113,7 +113,7 @@ def test_committed_second_look_is_a_fresh_training_on_first_opinions_without_the
     assert learned.fresh_second_look_text(cases=cases) == text   # a stale one fails
 
 
-def _toy_second_look(tmp_path, threshold: float):
+def _toy_second_look(threshold: float):
     """A second look that learned that reports about restaurants are false alarms."""
     cases = ([{"text": f"He posted my home address and street, number {n}, on his blog.",
                "lang": "en", "labels": ["doxxing"]} for n in range(6)]
@@ -125,7 +125,7 @@ def _toy_second_look(tmp_path, threshold: float):
     return generic.model_from_data(data, "toy.json", learned.SCHEMA)
 
 
-def test_the_second_look_withdraws_a_suggestion_it_reads_as_a_false_alarm(tmp_path):
+def test_the_second_look_withdraws_a_suggestion_it_reads_as_a_false_alarm():
     from bot.triage.rules import load_rules
     from bot.triage.scorer import WITHDRAWN, score_report
 
@@ -134,11 +134,13 @@ def test_the_second_look_withdraws_a_suggestion_it_reads_as_a_false_alarm(tmp_pa
             "restaurant, which is doxxing the owner! [[Special:Diff/1]]")
     first = {s.category: s for s in score_report(text, rules, second_look=False)}
     assert first["doxxing"].suggested   # the first opinion suggests it
-    look = _toy_second_look(tmp_path, threshold=0.5)
+    look = _toy_second_look(threshold=0.5)
     after = {s.category: s for s in score_report(text, rules, second_look=look)}
     assert not after["doxxing"].suggested
     assert after["doxxing"].score <= WITHDRAWN
     assert after["doxxing"].evidence[0].startswith("withdrawn")
+    # A withdrawn suggestion weakens no other category ("the report is about doxxing").
+    assert not any("about doxxing" in line for s in after.values() for line in s.evidence)
     # A real disclosure keeps its suggestion under the same second look.
     real = "He posted my home address and street number on his blog. [[Special:Diff/2]]"
     kept = {s.category: s for s in score_report(real, rules, second_look=look)}

@@ -575,3 +575,43 @@ def test_triumph_and_too_little_are_emotional_outcomes(lang, outcome, sentence, 
 def test_near_misses_of_threats_feelings_and_advocacy_stay_clean(lang, sentence):
     got = _codes(check(sentence, lang=lang, outcome="non-actionable", learned=False))
     assert got - _WHOLE_TEXT == set()
+
+
+# Healthy sentences near the cue classes added from the eighth author (dev_h): a review
+# found each of these raising a code before the rules were narrowed.
+NEAR_MISSES = [
+    ("en", "non-actionable", "reporter", "Please do not send him a message yourself."),
+    ("en", "non-actionable", "reporter", "An administrator will send the other user a warning."),
+    ("en", "non-actionable", "reporter", "They will not hold it against you next time."),
+    ("en", "non-actionable", "reporter", "Your previous reports will not colour how we read this one."),
+    ("en", "non-actionable", "reporter", "Please don't wait before reporting it again."),
+    ("en", "non-actionable", "reporter", "If this goes badly for you, please write to us."),
+    ("en", "non-actionable", "reporter", "We took into account that you have never had any warnings or blocks."),
+    ("en", "non-actionable", "reporter", "We weighed the reporter's complaints carefully."),
+    ("en", "non-actionable", "reporter", "You told us in confidence that you felt unsafe."),
+    ("en", "non-actionable", "reporter", "Any private warnings are not something we are able to share."),
+    ("en", "actionable", "reporter", "It is never too little or too late to ask for help."),
+    ("en", "actionable", "reporter", "If you feel the sanction was too light, you can say so on the talk page."),
+    ("en", "actionable", "reporter", "We are sorry that's all we can do on-wiki."),
+    ("en", "non-actionable", "reporter", "You are welcome to raise this at the village pump later if you choose."),
+    ("en", "non-actionable", "reporter", "Please don't put your personal information up on social media."),
+    ("en", "non-actionable", "reporter", "I personally reviewed the diffs, and there was clearly a violation."),
+    ("en", "non-actionable", "reporter", "I would bet you are tired of this."),
+    ("en", "non-actionable", "subject", "Good news: the report about you was closed and nothing is recorded."),
+    ("de", "non-actionable", "subject", "Die Meldung gegen Sie war grundlos, und Sie müssen sich darüber nicht sorgen."),
+    ("de", "non-actionable", "subject", "Die Vorwürfe waren grundlos, eine Sperre wird es nicht geben."),
+    ("de", "non-actionable", "reporter", "Die Meldung wurde erst bearbeitet, nachdem wir alle Difflinks überprüft hatten."),
+    ("de", "non-actionable", "reporter", "Anschuldigungen prüfen wir erst, wenn Difflinks vorliegen."),
+    ("de", "non-actionable", "reporter", "Wir können nicht-öffentliche Verwarnungen grundsätzlich nicht nennen."),
+    ("de", "non-actionable", "reporter", "Bitte schreiben Sie Ihre Anschrift nicht ins Forum."),
+    ("de", "non-actionable", "reporter", "Ihren Fall haben wir vertraulich behandelt und nicht öffentlich gemacht."),
+    ("de", "actionable", "subject", "Über Ihr Verhalten gibt es nichts nachzudenken."),
+]
+WHOLE_TEXT_CODES = {"no-support-resources", "no-emergency-route", "too-terse"}
+
+
+@pytest.mark.parametrize("lang, outcome, audience, text", NEAR_MISSES)
+def test_healthy_sentences_near_the_newer_cue_classes_raise_nothing(lang, outcome, audience, text):
+    found = {f.code for f in check(text, lang=lang, outcome=outcome, audience=audience)
+             if f.severity in ("error", "warning")}
+    assert not found - WHOLE_TEXT_CODES
