@@ -577,8 +577,8 @@ def test_near_misses_of_threats_feelings_and_advocacy_stay_clean(lang, sentence)
     assert got - _WHOLE_TEXT == set()
 
 
-# Healthy sentences near the cue classes added from the eighth author (dev_h): a review
-# found each of these raising a code before the rules were narrowed.
+# Healthy sentences near the cue classes added from the eighth and ninth authors (dev_h,
+# dev_i): each raised a code before the rules were narrowed.
 NEAR_MISSES = [
     ("en", "non-actionable", "reporter", "Please do not send him a message yourself."),
     ("en", "non-actionable", "reporter", "An administrator will send the other user a warning."),
@@ -606,6 +606,14 @@ NEAR_MISSES = [
     ("de", "non-actionable", "reporter", "Bitte schreiben Sie Ihre Anschrift nicht ins Forum."),
     ("de", "non-actionable", "reporter", "Ihren Fall haben wir vertraulich behandelt und nicht öffentlich gemacht."),
     ("de", "actionable", "subject", "Über Ihr Verhalten gibt es nichts nachzudenken."),
+    # near the ninth author's (dev_i) cue classes
+    ("en", "non-actionable", "reporter", "Please try writing to us again if it continues."),
+    ("en", "non-actionable", "reporter", "You can tell your story to Trust and Safety at ca@wikimedia.org."),
+    ("de", "actionable", "reporter", "Die Beleidigungen wurden mit einer Sperre geahndet."),
+    ("de", "non-actionable", "reporter", "Ich bin überzeugt, dass Sie richtig gehandelt haben, als Sie gemeldet haben."),
+    ("de", "non-actionable", "reporter", "Ich vermittle Ihnen gern einen Kontakt zu HateAid."),
+    ("de", "non-actionable", "reporter", "Das heißt nicht, dass du dir irgendwas eingebildet hast."),
+    ("de", "non-actionable", "reporter", "Sollten weitere Nachrichten folgen, melden Sie diese bitte erneut."),
 ]
 WHOLE_TEXT_CODES = {"no-support-resources", "no-emergency-route", "too-terse"}
 
