@@ -17,9 +17,9 @@ words of one sentence (:mod:`bot.learned`, the kind triage uses too; the model i
 ``bot/data/replies/model.json``).  When a code the rules did not
 raise gets a probability of at least the model's threshold in some sentence, the
 sentence gets a warning saying a model raised it.  When it was introduced, leaving one
-of the five development authors of the day out at a time, the model alone found 75 of that author's 243 phrasing labels
-with no false code, and rules plus model flagged none of the 116 good development
-replies (an earlier experiment with a plainer sentence split: two false codes, none
+of the five development authors of the day out at a time, the model alone found 75 of
+that author's 243 phrasing labels with no false code, and rules plus model flagged none
+of the 116 good development replies (an earlier experiment with a plainer sentence split: two false codes, none
 flagged, precision 0.97).  The rules stay the first opinion.
 
 Training (``scripts/train_models.py``, development files only): each sentence of a

@@ -17,8 +17,6 @@ from bot.threads import Thread
 from bot.usernames import canonical_user_name, normalise_name
 from bot.wikimedia import subject_template_re
 
-# Templates that name the user a report is about (first parameter).
-_SUBJECT_TEMPLATES = subject_template_re()
 MAX_CATEGORIES = 5
 
 
@@ -48,10 +46,11 @@ def targets_of(text: str, thread: Thread, preset: Preset, reporter: str | None) 
         names.append(thread.heading)
     names += [m.group("name") or m.group("contrib")
               for m in preset.user_link_re.finditer(thread.raw_heading)]
-    names += _SUBJECT_TEMPLATES.findall(thread.raw_heading)
+    subjects = subject_template_re()   # the shared list (bot/data/wikimedia.yaml)
+    names += subjects.findall(thread.raw_heading)
     found = [(m.start(), m.group("name") or m.group("contrib"))
              for m in preset.user_link_re.finditer(body)]
-    found += [(m.start(), m.group(1)) for m in _SUBJECT_TEMPLATES.finditer(body)]
+    found += [(m.start(), m.group(1)) for m in subjects.finditer(body)]
     names += [name for _, name in sorted(found)]
     exclude = {canonical_user_name(n) for n in (reporter, signer) if n}
     seen: dict[str, str] = {}

@@ -32,6 +32,7 @@ def user_templates(*, subject_only: bool = False) -> tuple[str, ...]:
 def forget() -> None:
     """Forget the loaded data (after editing the file in a running process)."""
     _data.cache_clear()
+    subject_template_re.cache_clear()
 
 
 def _alternation(names: tuple[str, ...]) -> str:
@@ -45,6 +46,7 @@ def user_template_pattern(*, subject_only: bool = False) -> str:
             + r")\s*\|[^{}]*\}\}")
 
 
+@lru_cache(maxsize=1)
 def subject_template_re() -> re.Pattern[str]:
     """Account-naming templates a report points with; group 1 is the account name
     (the first parameter, positional or ``1=``)."""

@@ -14,12 +14,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from bot import wikimedia
 from bot.categories import categories
 from bot.datafiles import DATA_DIR, load_yaml
 from bot.errors import DataError
 from bot.triage.gates import PatternSet, WordStarts, word_gate
-from bot import wikimedia
-from bot.wikimedia import public_email_domains, user_template_pattern
 
 RULES_DIR = DATA_DIR / "triage"
 SCHEMA = RULES_DIR / "triage.schema.json"
@@ -194,7 +193,7 @@ def _load(path_text: str) -> TriageRules:
                 descriptive=term.get("descriptive", False)))
 
     # Account-naming templates come from the shared list (bot/data/wikimedia.yaml).
-    strip = (_compile(user_template_pattern(), "wikimedia.yaml", "user_templates"),
+    strip = (_compile(wikimedia.user_template_pattern(), "wikimedia.yaml", "user_templates"),
              *_compile_all(data["strip"], name, "strip"))
     quotes = _compile_all(data["quotes"], name, "quotes")
     sarcasm = _compile_all(data["sarcasm"], name, "sarcasm")
@@ -219,7 +218,7 @@ def _load(path_text: str) -> TriageRules:
         email=_compile(info["email"], name, "personal_info", "email"),
         email_header=(_compile(info["email_header"], name, "personal_info", "email_header")
                       if "email_header" in info else None),
-        public_email_domains=public_email_domains(),
+        public_email_domains=wikimedia.public_email_domains(),
         street=_compile_all(info["street"], name, "personal_info.street"),
         conduct_categories=tuple(need["conduct_categories"]),
         conduct_at=float(need["conduct_at"]),

@@ -206,10 +206,12 @@ def _in_domains(domain: str, domains: Iterable[str]) -> bool:
 WITHDRAWN = 0.45   # a withdrawn suggestion's score: shown, below the suggestion line
 
 
-def _second_look(text: str, rules: TriageRules, look: LearnedModel | None,
+def _second_look(text: str, rules: TriageRules, look: LearnedModel | bool,
                  scores: dict[str, float], hits: dict[str, list[tuple[float, str]]]) -> None:
-    """Withdraw a suggestion the second-look model reads as a false alarm (learned.py)."""
-    look = look or load_model(SECOND_LOOK_MODEL)
+    """Withdraw a suggestion the second-look model (*look*; True: the committed one)
+    reads as a false alarm (learned.py)."""
+    if look is True:
+        look = load_model(SECOND_LOOK_MODEL)
     if rules.language not in look.languages:
         return
     for category in look.categories:
@@ -327,8 +329,7 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
 
     if learned and second_look is not False:
         # Before the suppressions: a withdrawn suggestion must not weaken another one.
-        _second_look(text, rules, second_look if second_look is not True else None,
-                     scores, hits)
+        _second_look(text, rules, second_look, scores, hits)
 
     for category, rule in rules.suppressed_by.items():
         if category in scores and any(scores.get(c, 0.0) >= rule.at for c in rule.categories):
