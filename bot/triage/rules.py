@@ -192,9 +192,11 @@ def _load(path_text: str) -> TriageRules:
                 where=term.get("where", "any"), quote=term.get("quote", True),
                 descriptive=term.get("descriptive", False)))
 
-    # Account-naming templates come from the shared list (bot/data/wikimedia.yaml).
+    # Account-naming templates come from the shared list (bot/data/wikimedia.yaml); idioms
+    # that borrow violent words ("shoot me an e-mail") are blanked the same way.
     strip = (_compile(wikimedia.user_template_pattern(), "wikimedia.yaml", "user_templates"),
-             *_compile_all(data["strip"], name, "strip"))
+             *_compile_all(data["strip"], name, "strip"),
+             *_compile_all(data.get("idioms", ()), name, "idioms"))
     quotes = _compile_all(data["quotes"], name, "quotes")
     sarcasm = _compile_all(data["sarcasm"], name, "sarcasm")
     evidence = _compile_all(data["evidence_links"], name, "evidence_links")

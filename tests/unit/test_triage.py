@@ -120,6 +120,7 @@ def _broken(tmp_path: Path, change) -> Path:
     (lambda d: d["signals"]["phone_number"].update(category="nonsense"),
      r"signals\.phone_number|top level", "category"),
     (lambda d: d["quotes"].__setitem__(1, "[unclosed"), r"quotes\[1\]", ""),
+    (lambda d: d["idioms"].__setitem__(0, "(unclosed"), r"idioms\[0\]", ""),
 ])
 def test_a_broken_rules_file_names_file_entry_and_field(tmp_path, change, entry, field):
     directory = _broken(tmp_path, change)
@@ -477,6 +478,25 @@ def test_a_broken_same_sentence_pattern_names_its_field(tmp_path):
 ])
 def test_harmless_wording_is_no_emergency_or_doxxing(text, lang):
     assert not {"threat-of-violence", "self-harm", "doxxing"} & suggested(text, lang)
+
+
+# Everyday idioms that borrow violent words are blanked ("idioms" in the rules file); the
+# same verbs aimed at a person, or the reflexive German "erschieß ich mich" read as a threat
+# to someone else, must still be judged as before.
+@pytest.mark.parametrize("text, lang, threat", [
+    ("He told the applicant 'shoot me an email about your patch'.", "en", False),
+    ("Our WLM note says we'll shoot the castle at dawn, then the abbey.", "en", False),
+    ("He wrote 'if this isn't reviewed by six my editor will literally kill me'.", "en", False),
+    ("She wrote 'you want to kill me with laughter, this edit summary!'", "en", False),
+    ("He wrote 'we'll crush them at the MCG by tea'.", "en", False),
+    ("Er schrieb: „Noch ein Tippfehler, dann erschieß ich mich.“", "de", False),
+    ("He wrote 'I will shoot you when you leave the meetup'.", "en", True),
+    ("He wrote 'my cousins will kill you with a knife'.", "en", True),
+    ("He wrote 'I'll shoot you an email' and then 'I will shoot you tomorrow'.", "en", True),
+    ("Er schrieb: „Ich erschieß dich morgen.“", "de", True),
+])
+def test_idioms_are_not_threats_but_the_same_verbs_at_a_person_are(text, lang, threat):
+    assert ("threat-of-violence" in suggested(text, lang)) is threat
 
 
 @pytest.mark.parametrize("text, lang, category", [
