@@ -577,8 +577,8 @@ def test_near_misses_of_threats_feelings_and_advocacy_stay_clean(lang, sentence)
     assert got - _WHOLE_TEXT == set()
 
 
-# Healthy sentences near the cue classes added from the eighth and ninth authors (dev_h,
-# dev_i): each raised a code before the rules were narrowed.
+# Healthy sentences near the cue classes added from the eighth, ninth and tenth authors
+# (dev_h, dev_i, dev_j): each raised a code before the rules were narrowed.
 NEAR_MISSES = [
     ("en", "non-actionable", "reporter", "Please do not send him a message yourself."),
     ("en", "non-actionable", "reporter", "An administrator will send the other user a warning."),
@@ -614,6 +614,32 @@ NEAR_MISSES = [
     ("de", "non-actionable", "reporter", "Ich vermittle Ihnen gern einen Kontakt zu HateAid."),
     ("de", "non-actionable", "reporter", "Das heißt nicht, dass du dir irgendwas eingebildet hast."),
     ("de", "non-actionable", "reporter", "Sollten weitere Nachrichten folgen, melden Sie diese bitte erneut."),
+    # near the tenth author's (dev_j) cue classes
+    ("en", "non-actionable", "reporter", "The page can be easily edited by anyone, so please add the diffs to your report."),
+    ("en", "non-actionable", "reporter", "This was not a two-way row: he went after you, and the block reflects that."),
+    ("en", "non-actionable", "reporter", "What you heard was not acceptable under our friendly space policy."),
+    ("en", "non-actionable", "reporter", "Nothing you reported will count against your standing."),
+    ("en", "non-actionable", "reporter", "We read his cross-wiki posts as canvassing and locked the account."),
+    ("en", "non-actionable", "reporter", "He had got a reputation as a troublemaker long before you reported him."),
+    ("en", "referred", "reporter", "I'd be surprised if the block did not settle things down."),
+    ("en", "non-actionable", "reporter", "If you ever want to write a first-person piece about it, that is entirely up to you."),
+    ("en", "actionable", "reporter", "I hope the fear fades soon; Samaritans are there if it doesn't."),
+    ("en", "non-actionable", "reporter", "You don't need a doctor's note or any proof of how you feel to report again."),
+    ("en", "actionable", "reporter", "The Foundation does not prosecute anyone; it can refer threats to the police."),
+    ("en", "actionable", "reporter", "Stealing a password is an offence, and we have passed it to Trust and Safety."),
+    ("en", "actionable", "reporter", "If you are in danger, you have every right to call the police at once."),
+    ("en", "actionable", "reporter", "Please don't repost the details yourself; you are free to talk about what happened."),
+    ("en", "actionable", "reporter", "Please pass it on to safety@nordvik.example and we will deal with it."),
+    ("en", "non-actionable", "subject", "It was I who closed the report after reading the messages."),
+    ("en", "non-actionable", "subject", "We will remain attentive to any new report, as we are for everyone."),
+    ("de", "actionable", "reporter", "Des bist du ihm ned schuldig, und antworten musst du ihm auch nicht."),
+    ("de", "non-actionable", "reporter", "Sie sind sehr schnell angegriffen worden, nachdem Sie den Artikel angelegt hatten."),
+    ("de", "non-actionable", "reporter", "Ihre früheren Meldungen spielen bei der Gewichtung Ihrer Schilderung keine Rolle."),
+    ("de", "non-actionable", "reporter", "Seine Nachrichten wirken wie Rache für deinen Revert, deshalb haben wir sie weitergegeben."),
+    ("de", "mistaken-report", "reporter", "Das Kapitel wurde wegen einer Urheberrechtsfrage zusammengeführt."),
+    ("de", "non-actionable", "reporter", "Du fragst, ob du Anzeige erstatten solltest."),
+    ("de", "non-actionable", "reporter", "Die Screenshots der Nachrichten, die du auf Instagram bekommen hast, haben wir gesehen."),
+    ("de", "actionable", "reporter", "Die Sperre gilt drei Tage; wenn Sie sie zu kurz finden, sagen Sie es bitte."),
 ]
 WHOLE_TEXT_CODES = {"no-support-resources", "no-emergency-route", "too-terse"}
 
