@@ -475,6 +475,12 @@ def test_a_broken_same_sentence_pattern_names_its_field(tmp_path):
     ("He keeps adding that the mayor works at a bakery, cited to a blog.", "en"),
     ("Das ist keine Drohung, ich gehe nur zur Dritten Meinung.", "de"),
     ("Ich bin ab morgen nicht mehr hier, Urlaub bis Ende August.", "de"),
+    ("We hunted down the missing sources for the article.", "en"),
+    ("The 10:30 train from Leeds was late, so I missed the editathon.", "en"),
+    ("Kommt doch zum Stammtisch vorbei, sonst verpasst ihr was.", "de"),
+    ("Ich schlage dir vor, die Quelle morgen zu ergänzen.", "de"),
+    ("Ich werde heute fertig und schicke dir dann den Entwurf.", "de"),
+    ("Ich bringe dir das Buch zum nächsten Stammtisch mit.", "de"),
 ])
 def test_harmless_wording_is_no_emergency_or_doxxing(text, lang):
     assert not {"threat-of-violence", "self-harm", "doxxing"} & suggested(text, lang)
@@ -508,6 +514,11 @@ def test_idioms_are_not_threats_but_the_same_verbs_at_a_person_are(text, lang, t
     ("Er schreibt, er werde mir die Knochen brechen.", "de", "threat-of-violence"),
     ("Sie schrieb, sie sehe keinen Grund mehr zu leben.", "de", "self-harm"),
     ("Er hat gepostet, dass ich als Pfleger im Klinikum arbeite.", "de", "doxxing"),
+    ("He wrote 'we'll see whether your shop is still standing next week'.", "en",
+     "threat-of-violence"),
+    ("Er schrieb: „Das wirst du am eigenen Leib spüren.“", "de", "threat-of-violence"),
+    ("Er schrieb: „Morgen bring ich dich um.“", "de", "threat-of-violence"),
+    ("Er schrieb: „Ich mach dich fertig, du wirst leiden.“", "de", "threat-of-violence"),
 ])
 def test_structure_not_phrases_finds_paraphrases(text, lang, category):
     assert category in suggested(text, lang)
