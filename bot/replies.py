@@ -14,13 +14,13 @@ minimum length.  The checker suggests; the functionary decides.
 A learned second opinion follows the rules for the phrasing codes (:data:`MODEL_CODES`;
 never for something missing or a short reply): a logistic regression per code over the
 words of one sentence (:mod:`bot.learned`, the kind triage uses too; the model is
-``bot/data/replies/model.json``).  When a code the rules did not
-raise gets a probability of at least the model's threshold in some sentence, the
-sentence gets a warning saying a model raised it.  When it was introduced, leaving one
-of the five development authors of the day out at a time, the model alone found 75 of
-that author's 243 phrasing labels with no false code, and rules plus model flagged none
-of the 116 good development replies (an earlier experiment with a plainer sentence split: two false codes, none
-flagged, precision 0.97).  The rules stay the first opinion.
+``bot/data/replies/model.json``).  When a code the rules did not raise gets a
+probability of at least the model's threshold in some sentence, the sentence gets a
+warning saying a model raised it.  When it was introduced, leaving one of the five
+development authors of the day out at a time, the model alone found 75 of that author's
+243 phrasing labels with no false code, and rules plus model flagged none of the 116
+good development replies (an earlier experiment with a plainer sentence split: two
+false codes, none flagged, precision 0.97).  The rules stay the first opinion.
 
 Training (``scripts/train_models.py``, development files only): each sentence of a
 labelled reply, as the checker cuts it, is labelled with the codes whose rule finding
