@@ -93,6 +93,8 @@ class TriageRules:
     signals: Mapping[str, Signal]
     terms: tuple[Term, ...]
     negated_factor: Mapping[str, float]
+    # A category whose every match is a work's words (a song, a novel quoted) is capped.
+    works_cap: Mapping[str, float]
     suppressed_by: Mapping[str, Suppression]
     # Wording that says a category does not apply whatever the learned model thinks
     # ("on holiday until August" is not a goodbye): the model may not raise it then.
@@ -102,6 +104,7 @@ class TriageRules:
     # The same lists, combined or indexed once so a report is scanned fewer times.
     blank_re: re.Pattern[str]          # strip + evidence links + external links
     quotes_re: re.Pattern[str]
+    works_re: re.Pattern[str] | None
     evidence_re: re.Pattern[str]
     sarcasm_set: PatternSet
     cues_set: PatternSet
@@ -170,10 +173,13 @@ def _load(path_text: str) -> TriageRules:
 
     terms: list[Term] = []
     negated: dict[str, float] = {}
+    works_cap: dict[str, float] = {}
     suppressed: dict[str, Suppression] = {}
     vetoes: dict[str, re.Pattern[str]] = {}
     for category, spec in data["categories"].items():
         negated[category] = float(spec.get("negated_factor", 0.3))
+        if "works_cap" in spec:
+            works_cap[category] = float(spec["works_cap"])
         if spec.get("learned_veto"):
             vetoes[category] = _combine(_compile_all(spec["learned_veto"], name,
                                                      f"categories.{category}.learned_veto"))
@@ -198,6 +204,7 @@ def _load(path_text: str) -> TriageRules:
              *_compile_all(data["strip"], name, "strip"),
              *_compile_all(data.get("idioms", ()), name, "idioms"))
     quotes = _compile_all(data["quotes"], name, "quotes")
+    works = _compile_all(data.get("works", ()), name, "works")
     sarcasm = _compile_all(data["sarcasm"], name, "sarcasm")
     evidence = _compile_all(data["evidence_links"], name, "evidence_links")
     external = _compile(data["external_link"], name, "external_link", "external_link")
@@ -227,11 +234,13 @@ def _load(path_text: str) -> TriageRules:
         conduct_cues=_compile_all(need["cues"], name, "needs_evidence.cues"),
         boards_without_diffs=frozenset(b.casefold() for b in need["boards_without_diffs"]),
         signals={key: Signal(**value) for key, value in data["signals"].items()},
-        terms=tuple(terms), negated_factor=negated, suppressed_by=suppressed,
+        terms=tuple(terms), negated_factor=negated, works_cap=works_cap,
+        suppressed_by=suppressed,
         learned_veto=vetoes,
         routes=dict(data.get("routes") or {}),
         word_starts=WordStarts(t.gate for t in terms),
         blank_re=_combine((*strip, *evidence, external)), quotes_re=_combine(quotes),
+        works_re=_combine(works) if works else None,
         evidence_re=_combine(evidence), sarcasm_set=PatternSet(sarcasm),
         cues_set=PatternSet(_compile_all(need["cues"], name, "needs_evidence.cues")),
         street_set=PatternSet(_compile_all(info["street"], name, "personal_info.street")))

@@ -118,6 +118,24 @@ class _Report:
         end = self.sentence_starts[i] if i < len(self.sentence_starts) else len(self.text)
         return self.sentence_starts[i - 1], end
 
+    def works_words(self, rules: TriageRules, pos: int, span: tuple[int, int] | None) -> bool:
+        """Whether the match at *pos* (inside the quotation *span*, if any) is a work's
+        words: its sentence names a work, or a sentence just before or after the quotation
+        does ("the lyrics go: ...")."""
+        works = rules.works_re
+        if works is None:
+            return False
+        begin, end = self.sentence(pos)
+        if works.search(self.text, begin, end):
+            return True
+        if span is None:
+            return False
+        lead = self.sentence(span[0])[0]
+        closing = self.sentence(span[1])[1]
+        after = self.sentence(closing)[1] if closing < len(self.text) else closing
+        return bool(works.search(self.text, lead, span[0])
+                    or works.search(self.text, span[1], after))
+
     def negated(self, rules: TriageRules, start: int) -> bool:
         clause = self.clause_starts[bisect_right(self.clause_starts, start) - 1]
         window = self.text[max(clause, start - rules.negation_window):start]
@@ -157,9 +175,12 @@ def _companions(term: Term, report: _Report, start: int) -> list[re.Match[str]] 
 
 
 def _term_hit(term: Term, report: _Report, rules: TriageRules,
-              starts: list[int] | None) -> tuple[float, str] | None:
-    """Weight and evidence of *term*: its first plain match, else its first weakened one."""
-    weakened: tuple[float, str] | None = None
+              starts: list[int] | None) -> tuple[float, str, bool] | None:
+    """Weight and evidence of *term*, and whether the match is a work's words (only asked
+    for a category with a ``works_cap``): its first plain match that is not a work's,
+    else the first of the others, plain before weakened."""
+    capped = term.category in rules.works_cap
+    best: tuple[tuple[bool, bool], float, str, bool] | None = None
     for match in _matches(term, report.text, starts):
         span = report.quoted(match.start())
         if (term.where == "quoted" and not span) or (term.where == "own" and span):
@@ -181,11 +202,14 @@ def _term_hit(term: Term, report: _Report, rules: TriageRules,
             said = f'words "{_snippet(match.group(0))}" ({", ".join(notes)})'
         else:
             said = f"{term.says} ({report.where(match.start())})"
-        if not reasons:
-            return term.weight, said
-        if weakened is None:
-            weakened = term.weight * rules.negated_factor.get(term.category, 0.3), said
-    return weakened
+        works = capped and report.works_words(rules, match.start(), span)
+        weight = term.weight * (rules.negated_factor.get(term.category, 0.3) if reasons else 1)
+        rank = (works, bool(reasons))
+        if rank == (False, False):
+            return weight, said, False
+        if best is None or rank < best[0]:
+            best = rank, weight, said, works
+    return best[1:] if best else None
 
 
 def _domain(url: str) -> str:
@@ -273,9 +297,12 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
         raise TypeError(f"a report's text must be a string, not {type(text).__name__}")
     report = _Report(text, rules, links)
     hits: dict[str, list[tuple[float, str]]] = {}
+    own_words: set[str] = set()    # categories with a hit that is not a work's words
 
-    def add(category: str, weight: float, said: str) -> None:
+    def add(category: str, weight: float, said: str, works: bool = False) -> None:
         hits.setdefault(category, []).append((weight, said))
+        if not works:
+            own_words.add(category)
 
     # Only terms that some word of the report can start (see bot/triage/gates.py).
     for number, starts in sorted(rules.word_starts.candidates(report.text).items()):
@@ -314,6 +341,14 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
         for weight, _ in found_hits:
             remaining *= 1.0 - weight
         scores[category] = 1.0 - remaining
+
+    # Violent words that are a song's or a novel's, quoted or summarised, are not a threat
+    # by themselves: the rules' score stays under the line (the model may still raise it).
+    for category, cap in rules.works_cap.items():
+        if scores.get(category, 0.0) > cap and category not in own_words:
+            scores[category] = cap
+            hits[category].append((float("inf"), "capped: the words are quoted from a work "
+                                   "(a song, a novel, a film), or summarise one"))
 
     if learned:
         # The learned model's second opinion can only raise a score (see learned.py).

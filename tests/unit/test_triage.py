@@ -121,6 +121,9 @@ def _broken(tmp_path: Path, change) -> Path:
      r"signals\.phone_number|top level", "category"),
     (lambda d: d["quotes"].__setitem__(1, "[unclosed"), r"quotes\[1\]", ""),
     (lambda d: d["idioms"].__setitem__(0, "(unclosed"), r"idioms\[0\]", ""),
+    (lambda d: d["works"].__setitem__(0, "(unclosed"), r"works\[0\]", ""),
+    (lambda d: d["categories"]["threat-of-violence"].update(works_cap=1.5),
+     r"categories\.threat-of-violence|top level", "works_cap"),
 ])
 def test_a_broken_rules_file_names_file_entry_and_field(tmp_path, change, entry, field):
     directory = _broken(tmp_path, change)
@@ -133,7 +136,7 @@ def test_a_broken_rules_file_names_file_entry_and_field(tmp_path, change, entry,
 
 
 @pytest.mark.parametrize("lang, text", [
-    ("en", "The plot summary at [[Kill Them All (film)]] and the hatnote at [[Suicide in "
+    ("en", "The lead section at [[Kill Them All (film)]] and the hatnote at [[Suicide in "
            "Musterland]] are far too long. [[Special:Diff/1234567]]"),
     ("de", "In [[Ich bring dich um (Film)]] und [[Suizid in Musterstadt]] ist die Handlung "
            "viel zu lang. [[Spezial:Diff/1234567]]"),
@@ -522,6 +525,33 @@ def test_harmless_wording_is_no_emergency_or_doxxing(text, lang):
 ])
 def test_idioms_are_not_threats_but_the_same_verbs_at_a_person_are(text, lang, threat):
     assert ("threat-of-violence" in suggested(text, lang)) is threat
+
+
+# Violent words that are a work's (a song's chorus, a novel's villain, a film's tagline),
+# quoted beside the work's name or summarised in a sentence naming it, keep the rules'
+# threat score under the line ("works", "works_cap"); a work named in another sentence, or
+# a threat in the reporter's own words beside the quotation, leaves it as it was.
+@pytest.mark.parametrize("text, lang, threat", [
+    ('My signature quotes the chorus of a folk song: "I will burn your house down".', "en",
+     False),
+    ('In the novel the villain says "I am going to kill every one of you", and the plot '
+     'summary quotes it in full.', "en", False),
+    ('Should the lyrics be quoted in full? The hook goes "I\'ll put you in the ground". '
+     'It is from their first song.', "en", False),
+    ("Im Songtext heißt es: „Ich bring dich um, wenn der Morgen kommt.“", "de", False),
+    ('We argued about a film plot last month.\n\nToday he wrote to me: "I will kill you '
+     'when I find you." [[Special:Diff/123]]', "en", True),
+    ('He quoted a song at me: "I will burn your house down". He will kill me tomorrow, '
+     'he says.', "en", True),
+    ("Wir stritten über einen Film. Heute schrieb er mir: „Morgen bring ich dich um.“",
+     "de", True),
+])
+def test_a_works_words_are_not_a_threat_but_the_reporters_own_are(text, lang, threat):
+    found = {s.category: s for s in score_report(text, load_rules(lang), learned=False)}
+    score = found["threat-of-violence"].score
+    assert (score >= 0.5) is threat, found["threat-of-violence"].evidence
+    if not threat:
+        assert "capped" in found["threat-of-violence"].evidence[0]
 
 
 @pytest.mark.parametrize("text, lang, category", [
