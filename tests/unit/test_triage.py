@@ -503,9 +503,43 @@ def test_a_broken_same_sentence_pattern_names_its_field(tmp_path):
     ('Das Foto zeigt das Auto mit ihm drin, bitte aus Persönlichkeitsrechtsgründen löschen.', "de"),
     ('Zünd die Kerzen an, wir feiern 20 Jahre Wikipedia beim Stammtisch.', "de"),
     ('Beim Grillen zünde ich erst die Kohle an, dann kommen die Würstchen.', "de"),
+    ('The old drafts will end up in a box in the archive room.', "en"),
+    ('The bot will end up in a box on the server rack until the new host is ready.', "en"),
+    ('I know people in Leeds who know where the archive keeps its maps.', "en"),
+    ('Wäre schade, wenn bei der Umstellung etwas passiert, also bitte vorher ein Backup machen.', "de"),
 ])
 def test_harmless_wording_is_no_emergency_or_doxxing(text, lang):
     assert not {"threat-of-violence", "self-harm", "doxxing"} & suggested(text, lang)
+
+
+# Telling someone else to kill themselves is a personal attack, not a sign that the writer
+# or the target is at risk (the corpora's convention); the writer's own words about
+# themselves still are.
+@pytest.mark.parametrize("text, self_harm", [
+    ('He wrote on my talk page "go hang yourself, nobody wants you here". '
+     '[[Special:Diff/1234]]', False),
+    ('Another editor replied "just kill yourself" under my edit. [[Special:Diff/1234]]', False),
+    ('She wrote on her user page "I am going to hang myself tonight".', True),
+])
+def test_telling_someone_to_kill_themselves_is_an_attack_not_self_harm(text, self_harm):
+    found = {s.category for s in score_report(text, load_rules("en"), learned=False)
+             if s.suggested}
+    assert ("self-harm" in found) is self_harm, found
+    if not self_harm:
+        assert "personal-attack" in found, found
+
+
+# The rules' part only: the learned model raises some short sentences like these on its own
+# (the README says so); what is tested here is that the cue classes leave them alone.
+@pytest.mark.parametrize("text, lang", [
+    ('I have friends at the library who know your book well and loved it.', "en"),
+    ('Es wäre schade, wenn dir die Lust am Schreiben vergeht.', "de"),
+    ('Wäre doch schade, wenn der Artikel wegen einer Kleinigkeit gelöscht wird.', "de"),
+])
+def test_the_rules_leave_near_misses_of_their_cue_classes_alone(text, lang):
+    found = {s.category for s in score_report(text, load_rules(lang), learned=False)
+             if s.suggested}
+    assert not {"threat-of-violence", "self-harm", "doxxing"} & found, found
 
 
 # Everyday idioms that borrow violent words are blanked ("idioms" in the rules file); the
@@ -569,6 +603,13 @@ def test_a_works_words_are_not_a_threat_but_the_reporters_own_are(text, lang, th
     ("Er schrieb: „Das wirst du am eigenen Leib spüren.“", "de", "threat-of-violence"),
     ("Er schrieb: „Morgen bring ich dich um.“", "de", "threat-of-violence"),
     ("Er schrieb: „Ich mach dich fertig, du wirst leiden.“", "de", "threat-of-violence"),
+    ("He wrote that I will end up in a pine box if I keep editing.", "en", "threat-of-violence"),
+    ("He wrote 'carry on and you go home in a body bag'.", "en", "threat-of-violence"),
+    ("He posted 'I've got cousins near Tamale who know your house'.", "en",
+     "threat-of-violence"),
+    ("He replied 'mi a go bust yuh head'.", "en", "threat-of-violence"),
+    ("Er schrieb: „Wär doch schade, wenn deinem Auto mal was passiert.“", "de",
+     "threat-of-violence"),
 ])
 def test_structure_not_phrases_finds_paraphrases(text, lang, category):
     assert category in suggested(text, lang)
