@@ -99,6 +99,8 @@ class TriageRules:
     # Wording that says a category does not apply whatever the learned model thinks
     # ("on holiday until August" is not a goodbye): the model may not raise it then.
     learned_veto: Mapping[str, re.Pattern[str]]
+    # Where the model's probability counts for a category, when not at its own threshold.
+    learned_at: Mapping[str, float]
     routes: Mapping[str, str]
     word_starts: WordStarts
     # The same lists, combined or indexed once so a report is scanned fewer times.
@@ -176,10 +178,13 @@ def _load(path_text: str) -> TriageRules:
     works_cap: dict[str, float] = {}
     suppressed: dict[str, Suppression] = {}
     vetoes: dict[str, re.Pattern[str]] = {}
+    learned_at: dict[str, float] = {}
     for category, spec in data["categories"].items():
         negated[category] = float(spec.get("negated_factor", 0.3))
         if "works_cap" in spec:
             works_cap[category] = float(spec["works_cap"])
+        if "learned_at" in spec:
+            learned_at[category] = float(spec["learned_at"])
         if spec.get("learned_veto"):
             vetoes[category] = _combine(_compile_all(spec["learned_veto"], name,
                                                      f"categories.{category}.learned_veto"))
@@ -236,7 +241,7 @@ def _load(path_text: str) -> TriageRules:
         signals={key: Signal(**value) for key, value in data["signals"].items()},
         terms=tuple(terms), negated_factor=negated, works_cap=works_cap,
         suppressed_by=suppressed,
-        learned_veto=vetoes,
+        learned_veto=vetoes, learned_at=learned_at,
         routes=dict(data.get("routes") or {}),
         word_starts=WordStarts(t.gate for t in terms),
         blank_re=_combine((*strip, *evidence, external)), quotes_re=_combine(quotes),

@@ -356,11 +356,13 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
         if rules.language in model.languages:
             for category, p in model.probabilities(text[:MAX_CHARS]).items():
                 veto = rules.learned_veto.get(category)
-                if p >= model.threshold and not (veto and veto.search(report.text)):
+                at = rules.learned_at.get(category, model.threshold)
+                if p >= at and not (veto and veto.search(report.text)):
                     strength = "strongly" if p >= 0.8 else "moderately"
                     hits.setdefault(category, []).append(
                         (p, f"the model learned from labelled reports agrees ({strength})"))
-                    scores[category] = max(scores.get(category, 0.0), p)
+                    # At a category's own learned_at under the line, agreement suggests.
+                    scores[category] = max(scores.get(category, 0.0), p, SUGGESTED_AT)
 
     if learned and second_look is not False:
         # Before the suppressions: a withdrawn suggestion must not weaken another one.

@@ -17,7 +17,7 @@ from bot.triage import (
     EMERGENCY, MAX_CHARS, Suggestion, is_emergency, load_rules, score_report, suggest,
     suggest_report,
 )
-from bot.triage.learned import TRAINING_FILES
+from bot.triage.learned import TRAINING_FILES, load_model
 from bot.triage.rules import RULES_DIR
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "triage"
@@ -122,6 +122,8 @@ def _broken(tmp_path: Path, change) -> Path:
     (lambda d: d["quotes"].__setitem__(1, "[unclosed"), r"quotes\[1\]", ""),
     (lambda d: d["idioms"].__setitem__(0, "(unclosed"), r"idioms\[0\]", ""),
     (lambda d: d["works"].__setitem__(0, "(unclosed"), r"works\[0\]", ""),
+    (lambda d: d["categories"]["self-harm"].update(learned_at=0),
+     r"categories\.self-harm|top level", "learned_at"),
     (lambda d: d["categories"]["threat-of-violence"].update(works_cap=1.5),
      r"categories\.threat-of-violence|top level", "works_cap"),
 ])
@@ -163,6 +165,23 @@ def test_rules_from_another_directory_are_used(tmp_path):
     # (the learned model, which does know "idiot", is left out: the rules are on trial)
     assert "personal-attack" not in {s.category
                                      for s in score_report("idiot", rules, learned=False)}
+
+
+def test_a_category_may_take_the_models_word_below_its_threshold(tmp_path):
+    text = "He showed up again on my new article."
+    model = load_model()
+    p = model.probabilities(text)["hounding"]
+    assert 0.05 < p < model.threshold    # the premise: the model leans, but not enough
+    plain = {s.category for s in score_report(text, load_rules("en")) if s.suggested}
+    assert "hounding" not in plain
+
+    def trusting(data):
+        data["categories"]["hounding"]["terms"] = []
+        data["categories"]["hounding"]["learned_at"] = round(p - 0.01, 3)
+    rules = load_rules("en", _broken(tmp_path, trusting))
+    found = {s.category: s for s in score_report(text, rules)}
+    assert found["hounding"].suggested and found["hounding"].score == 0.5
+    assert any("model" in e for e in found["hounding"].evidence)
 
 
 def test_a_missing_rules_file_in_a_directory_is_named(tmp_path):
