@@ -3,7 +3,8 @@
 The report is normalised once; user names and signatures are blanked (same length, so
 positions stay valid); quotations and clauses are located; then every term of the
 lexicon is matched.  Each match knows whether it sits inside a quotation, whether a
-negation ("not a threat") or sarcasm weakens it, and becomes a line of evidence.
+negation ("not a threat") or sarcasm weakens it, whether it is a work's words (a song or
+a novel quoted beside its name), and becomes a line of evidence.
 Structural signals (diffs cited, social-media and paste links, ``File:`` links, phone
 numbers, e-mail and street addresses) add to their categories.  Personal information
 is reported by kind and place only, never by value.
