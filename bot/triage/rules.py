@@ -106,7 +106,7 @@ class TriageRules:
     # The same lists, combined or indexed once so a report is scanned fewer times.
     blank_re: re.Pattern[str]          # strip + evidence links + external links
     quotes_re: re.Pattern[str]
-    works_re: re.Pattern[str] | None
+    works_re: re.Pattern[str]
     evidence_re: re.Pattern[str]
     sarcasm_set: PatternSet
     cues_set: PatternSet
@@ -245,7 +245,7 @@ def _load(path_text: str) -> TriageRules:
         routes=dict(data.get("routes") or {}),
         word_starts=WordStarts(t.gate for t in terms),
         blank_re=_combine((*strip, *evidence, external)), quotes_re=_combine(quotes),
-        works_re=_combine(works) if works else None,
+        works_re=_combine(works),
         evidence_re=_combine(evidence), sarcasm_set=PatternSet(sarcasm),
         cues_set=PatternSet(_compile_all(need["cues"], name, "needs_evidence.cues")),
         street_set=PatternSet(_compile_all(info["street"], name, "personal_info.street")))

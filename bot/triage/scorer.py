@@ -124,8 +124,6 @@ class _Report:
         words: its sentence names a work, or a sentence just before or after the quotation
         does ("the lyrics go: ...")."""
         works = rules.works_re
-        if works is None:
-            return False
         begin, end = self.sentence(pos)
         if works.search(self.text, begin, end):
             return True

@@ -39,6 +39,12 @@ def suggested(text: str, lang: str = "en", **kwargs) -> set[str]:
     return {s.category for s in suggest_report(text, lang=lang, **kwargs) if s.suggested}
 
 
+def rules_suggested(text: str, lang: str = "en") -> set[str]:
+    """What the rules alone suggest (the learned model left out: the rules are on trial)."""
+    return {s.category for s in score_report(text, load_rules(lang), learned=False)
+            if s.suggested}
+
+
 def score(text: str, category: str, lang: str = "en") -> float:
     return next((s.score for s in suggest(text, lang=lang) if s.category == category), 0.0)
 
@@ -541,8 +547,7 @@ def test_harmless_wording_is_no_emergency_or_doxxing(text, lang):
     ('She wrote on her user page "I am going to hang myself tonight".', True),
 ])
 def test_telling_someone_to_kill_themselves_is_an_attack_not_self_harm(text, self_harm):
-    found = {s.category for s in score_report(text, load_rules("en"), learned=False)
-             if s.suggested}
+    found = rules_suggested(text, "en")
     assert ("self-harm" in found) is self_harm, found
     if not self_harm:
         assert "personal-attack" in found, found
@@ -556,8 +561,7 @@ def test_telling_someone_to_kill_themselves_is_an_attack_not_self_harm(text, sel
     ('Wäre doch schade, wenn der Artikel wegen einer Kleinigkeit gelöscht wird.', "de"),
 ])
 def test_the_rules_leave_near_misses_of_their_cue_classes_alone(text, lang):
-    found = {s.category for s in score_report(text, load_rules(lang), learned=False)
-             if s.suggested}
+    found = rules_suggested(text, lang)
     assert not {"threat-of-violence", "self-harm", "doxxing"} & found, found
 
 
