@@ -12,6 +12,7 @@ is reported by kind and place only, never by value.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from bisect import bisect_right
@@ -343,12 +344,12 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
 
     # Violent words that are a song's or a novel's, quoted or summarised, are not a threat
     # by themselves: the rules' score stays under the line (the model may still raise it).
-    for category, cap in rules.works_cap.items():
-        if scores.get(category, 0.0) > cap and category not in own_words:
-            scores[category] = cap
-            hits[category].append((float("inf"), "capped: the words are quoted from a work "
-                                   "(a song, a novel, a film), or summarise one"))
+    capped = [category for category, cap in rules.works_cap.items()
+              if scores.get(category, 0.0) > cap and category not in own_words]
+    for category in capped:
+        scores[category] = rules.works_cap[category]
 
+    agreed: dict[str, float] = {}    # the model's probability where it agrees
     if learned:
         # The learned model's second opinion can only raise a score (see learned.py).
         model = model or load_model()
@@ -357,11 +358,20 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
                 veto = rules.learned_veto.get(category)
                 at = rules.learned_at.get(category, model.threshold)
                 if p >= at and not (veto and veto.search(report.text)):
+                    agreed[category] = p
                     strength = "strongly" if p >= 0.8 else "moderately"
                     hits.setdefault(category, []).append(
                         (p, f"the model learned from labelled reports agrees ({strength})"))
                     # At a category's own learned_at under the line, agreement suggests.
                     scores[category] = max(scores.get(category, 0.0), p, SUGGESTED_AT)
+
+    for category in capped:
+        # First in the evidence while it decides the score; right after the model's word
+        # when the model raised the score, so the first line never contradicts the score.
+        weight = (float("inf") if category not in agreed
+                  else math.nextafter(agreed[category], 0.0))
+        hits[category].append((weight, "capped: the words are quoted from a work "
+                               "(a song, a novel, a film), or summarise one"))
 
     if learned and second_look is not False:
         # Before the suppressions: a withdrawn suggestion must not weaken another one.

@@ -145,3 +145,27 @@ def test_the_second_look_withdraws_a_suggestion_it_reads_as_a_false_alarm():
     real = "He posted my home address and street number on his blog. [[Special:Diff/2]]"
     kept = {s.category: s for s in score_report(real, rules, second_look=look)}
     assert kept["doxxing"].suggested
+
+
+def test_a_capped_threat_the_model_raises_leads_with_the_models_word():
+    from bot.triage.rules import load_rules
+    from bot.triage.scorer import score_report
+
+    rules = load_rules("en")
+    text = 'My signature quotes the chorus of a folk song: "I will burn your house down".'
+    plain = {s.category: s for s in score_report(text, rules, learned=False)}
+    assert plain["threat-of-violence"].evidence[0].startswith("capped")
+    # A toy model that learned that quoted choruses are threats raises the score.
+    cases = ([{"text": f"He quotes the chorus of a folk song {n} at me: I will burn your "
+                       "house down.", "lang": "en", "labels": ["threat-of-violence"]}
+              for n in range(6)]
+             + [{"text": f"The infobox of the bridge article {n} lists its length twice.",
+                 "lang": "en", "labels": []} for n in range(6)])
+    toy = generic.model_from_data(
+        generic.train(cases, sources=["dev_toy"], categories=["threat-of-violence"],
+                      threshold=0.5, about="toy"), "toy.json", learned.SCHEMA)
+    raised = {s.category: s for s in score_report(text, rules, model=toy, second_look=False)}
+    threat = raised["threat-of-violence"]
+    assert threat.suggested
+    assert "model" in threat.evidence[0]
+    assert any(line.startswith("capped") for line in threat.evidence[1:])
