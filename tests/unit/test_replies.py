@@ -880,6 +880,9 @@ NEAR_MISSES = [
     ("de", "non-actionable", "reporter", "Das Sperrlog ist öffentlich, eine interne Akte über Sie gibt es nicht."),
     ("de", "actionable", "reporter", "Das Konto, das Ihren echten Namen als Benutzernamen nutzte, ist gesperrt und umbenannt."),
     ("de", "actionable", "reporter", "Ein Konto hat deinen echten Namen verwendet, es ist jetzt gesperrt."),
+    ("de", "actionable", "reporter", "Sie haben uns Ihren echten Namen genannt; wir verwenden ihn nur für diese Meldung."),
+    ("de", "non-actionable", "reporter", "Was mir hilft, Ihnen schnell zu antworten: schicken Sie bitte die Difflinks."),
+    ("en", "malicious-report-subject", "subject", "You can probably guess: it was the edit filter that stopped the edit."),
 ]
 WHOLE_TEXT_CODES = {"no-support-resources", "no-emergency-route", "too-terse"}
 
