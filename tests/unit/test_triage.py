@@ -532,6 +532,8 @@ def test_a_broken_same_sentence_pattern_names_its_field(tmp_path):
     ('The bot will end up in a box on the server rack until the new host is ready.', "en"),
     ('I know people in Leeds who know where the archive keeps its maps.', "en"),
     ('Wäre schade, wenn bei der Umstellung etwas passiert, also bitte vorher ein Backup machen.', "de"),
+    ('I never said the source was unreliable; I said it was outdated.', "en"),
+    ('Ich habe ihm nie gesagt, dass er ein Vandale ist.', "de"),
 ])
 def test_harmless_wording_is_no_emergency_or_doxxing(text, lang):
     assert not {"threat-of-violence", "self-harm", "doxxing"} & suggested(text, lang)
@@ -656,3 +658,19 @@ def test_the_demo_reports_that_need_the_emergency_path_are_the_expected_ones():
         checked += 1
         assert is_emergency(suggest(text)) == thread.emergency, thread.heading
     assert checked >= 10
+
+
+# A victim saying a detail was never disclosed, scoped to a place or a detail ("never told
+# anyone on wiki how I get home"), is the rules' own reason to suggest doxxing; the same
+# words about an opinion are not.
+@pytest.mark.parametrize("text, lang, doxxing", [
+    ("I have never told anyone on wiki how I get home.", "en", True),
+    ("I have never said anywhere where my daughter goes to school.", "en", True),
+    ("Ich habe nirgends erwähnt, wo ich wohne.", "de", True),
+    ("Ich hab das nie irgendwo geschrieben.", "de", True),
+    ("I never said the source was unreliable.", "en", False),
+    ("Ich habe ihm nie gesagt, dass er ein Vandale ist.", "de", False),
+    ("Beiträge, die ich nie geschrieben habe, stehen unter meinem Namen.", "de", False),
+])
+def test_a_detail_never_disclosed_anywhere_suggests_doxxing(text, lang, doxxing):
+    assert ("doxxing" in rules_suggested(text, lang)) is doxxing
