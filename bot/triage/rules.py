@@ -43,6 +43,9 @@ class Term:
     # rule can say "a harm verb, a person it targets and a future or modal marker"
     # without listing every phrasing of the three.
     same_sentence: tuple[re.Pattern[str], ...] = ()
+    # ...and none of these may match there: "ich bring mich um" names the writer as the
+    # one harmed by the writer, which no threat against the writer can say.
+    unless_sentence: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -197,7 +200,9 @@ def _load(path_text: str) -> TriageRules:
             pattern = _compile(term["pattern"], name, where)
             also = tuple(_compile(p, name, where, f"same_sentence[{j}]")
                          for j, p in enumerate(term.get("same_sentence", ())))
-            terms.append(Term(same_sentence=also,
+            unless = tuple(_compile(p, name, where, f"unless_sentence[{j}]")
+                           for j, p in enumerate(term.get("unless_sentence", ())))
+            terms.append(Term(same_sentence=also, unless_sentence=unless,
                 category=category, pattern=pattern, gate=word_gate(pattern),
                 weight=float(term["weight"]), says=term["says"],
                 where=term.get("where", "any"), quote=term.get("quote", True),

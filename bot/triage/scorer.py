@@ -161,10 +161,12 @@ def _matches(term: Term, text: str, starts: list[int] | None) -> Iterator[re.Mat
 
 def _companions(term: Term, report: _Report, start: int) -> list[re.Match[str]] | None:
     """Matches of the term's ``same_sentence`` patterns in the sentence at *start*, or
-    None when one of them is missing there."""
-    if not term.same_sentence:
+    None when one of them is missing there or one of its ``unless_sentence`` is there."""
+    if not term.same_sentence and not term.unless_sentence:
         return []
     begin, end = report.sentence(start)
+    if any(p.search(report.text, begin, end) for p in term.unless_sentence):
+        return None
     found = []
     for pattern in term.same_sentence:
         match = pattern.search(report.text, begin, end)

@@ -533,6 +533,10 @@ def test_a_broken_same_sentence_pattern_names_its_field(tmp_path):
     ('I know people in Leeds who know where the archive keeps its maps.', "en"),
     ('Wäre schade, wenn bei der Umstellung etwas passiert, also bitte vorher ein Backup machen.', "de"),
     ('I never said the source was unreliable; I said it was outdated.', "en"),
+    ("I'd rather shoot myself than read another of his railway FACs.", "en"),
+    ("I wrote farewell notes to the meetup folks because I'm moving to Lisbon.", "en"),
+    ("We have made arrangements with the venue for the meetup.", "en"),
+    ("Ich würde mich lieber erschießen als das zu lesen.", "de"),
     ('Ich habe ihm nie gesagt, dass er ein Vandale ist.', "de"),
 ])
 def test_harmless_wording_is_no_emergency_or_doxxing(text, lang):
@@ -561,6 +565,8 @@ def test_telling_someone_to_kill_themselves_is_an_attack_not_self_harm(text, sel
     ('I have friends at the library who know your book well and loved it.', "en"),
     ('Es wäre schade, wenn dir die Lust am Schreiben vergeht.', "de"),
     ('Wäre doch schade, wenn der Artikel wegen einer Kleinigkeit gelöscht wird.', "de"),
+    ("This is where the bot lives, for anyone who wants to fork it.", "en"),
+    ("People who keep editing through the night usually end up in the top ten.", "en"),
 ])
 def test_the_rules_leave_near_misses_of_their_cue_classes_alone(text, lang):
     found = rules_suggested(text, lang)
@@ -636,8 +642,52 @@ def test_a_works_words_are_not_a_threat_but_the_reporters_own_are(text, lang, th
     ("Er schrieb: „Wär doch schade, wenn deinem Auto mal was passiert.“", "de",
      "threat-of-violence"),
 ])
+
 def test_structure_not_phrases_finds_paraphrases(text, lang, category):
     assert category in suggested(text, lang)
+
+
+# Veiled threats and crisis signals read from the seventeenth development corpus, each as
+# a class: the rules alone suggest them (the model may have learned the corpus's phrasing).
+@pytest.mark.parametrize("text, lang, category", [
+    ("He wrote 'people who keep digging up old graves usually end up in one'.", "en",
+     "threat-of-violence"),
+    ("He wrote: tell your father to control his son before someone else does it for him.", "en",
+     "threat-of-violence"),
+    ("The caption says 'this is where a certain admin sleeps, for anyone with a grudge'.", "en",
+     "threat-of-violence"),
+    ("He wrote: you'd want to be minding yourself on the walk home after dark.", "en",
+     "threat-of-violence"),
+    ("Er schrieb: „Leute wie Sie sind früher einfach verschwunden.“", "de", "threat-of-violence"),
+    ("Er schrieb: „Der parkt jeden Dienstag vorm Archiv, falls jemand mal mit ihm reden will.“",
+     "de", "threat-of-violence"),
+    ("Er will mir etwas antun.", "de", "threat-of-violence"),
+    ("He posted: delete it by Friday or I'll go off the Forth Road Bridge.", "en", "self-harm"),
+    ("The sender says they \"will not survive another year\" and have \"made arrangements.\"",
+     "en", "self-harm"),
+    ("Ich bring mich um.", "de", "self-harm"),
+    ("Ich habe ehrlich gesagt schon daran gedacht, mir was anzutun.", "de", "self-harm"),
+])
+def test_veiled_threats_and_crisis_signals_of_the_seventeenth_corpus(text, lang, category):
+    assert category in rules_suggested(text, lang)
+
+
+# German "mich" is both "me" and "myself": with "ich" as the subject it is the writer's own
+# crisis, with anyone else a threat against the writer; idioms and comparisons are neither.
+@pytest.mark.parametrize("text, self_harm, threat", [
+    ("Ich bring mich um.", True, False),
+    ("Sie schrieb: „Ich werde mich heute erschießen.“", True, False),
+    ("Er will mich umbringen, schrieb er.", False, True),
+    ("Ich habe Angst, er will mich umbringen.", False, True),
+    ("Ich melde, dass er mich umbringen will.", False, True),
+    ("Ich habe gehört, dass er überlegt, mich umzubringen.", False, True),
+    ("Ich bring mich um vor Lachen.", False, False),
+    ("Ich kümmere mich um den Artikel.", False, False),
+    ("Da erschieß ich mich lieber, als noch eine Löschdiskussion zu lesen.", False, False),
+])
+def test_german_mich_is_the_writer_or_the_target(text, self_harm, threat):
+    found = rules_suggested(text, "de")
+    assert ("self-harm" in found, "threat-of-violence" in found) == (self_harm, threat), found
 
 
 def test_the_demo_reports_that_need_the_emergency_path_are_the_expected_ones():
