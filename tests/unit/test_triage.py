@@ -567,6 +567,20 @@ def test_telling_someone_to_kill_themselves_is_an_attack_not_self_harm(text, sel
     ('Wäre doch schade, wenn der Artikel wegen einer Kleinigkeit gelöscht wird.', "de"),
     ("This is where the bot lives, for anyone who wants to fork it.", "en"),
     ("People who keep editing through the night usually end up in the top ten.", "en"),
+    # from a review of the eighth round's classes
+    ("In my experience, people who skip the talk page usually end up in one of those ANI threads.", "en"),
+    ("Please fix the infobox before someone else does it for you and gets the dates wrong.", "en"),
+    ("This is where the steward lives on the project, for anyone who wants to ask about locks.", "en"),
+    ("I'll go from the Golden Gate Bridge article to the list of bridges next.", "en"),
+    ("I'd rather shoot myself in the foot than let this RfC close without a summary.", "en"),
+    ("I have never told anyone to revert him; that is a misreading of my comment.", "en"),
+    ("I never used the bot on this wiki, check my contributions.", "en"),
+    ("Ich habe nirgends erwähnt, dass ich den Artikel löschen will.", "de"),
+    ("The suicide rate table in the Guyana article needs a 2020 source.", "en"),
+    ("Die Suizidrate im Artikel Sachsen stammt aus einer veralteten Statistik.", "de"),
+    ("The session plan covers writing about suicide responsibly for new editors.", "en"),
+    ("Nobody will find them until the archive is indexed, so please add the links.", "en"),
+    ("I won't need any of the scans after this weekend; the book goes back to the library.", "en"),
 ])
 def test_the_rules_leave_near_misses_of_their_cue_classes_alone(text, lang):
     found = rules_suggested(text, lang)
@@ -667,6 +681,15 @@ def test_structure_not_phrases_finds_paraphrases(text, lang, category):
      "en", "self-harm"),
     ("Ich bring mich um.", "de", "self-harm"),
     ("Ich habe ehrlich gesagt schon daran gedacht, mir was anzutun.", "de", "self-harm"),
+    # the eighteenth corpus (dev_r)
+    ("He wrote: 'Ice gets thin this time of year. Folks go through and nobody finds 'em "
+     "till spring.'", "en", "threat-of-violence"),
+    ("The example sentence says he will be drowned in the river before the monsoon.", "en",
+     "threat-of-violence"),
+    ("She wrote 'I won't need any of it after this weekend. No one would notice anyway.'", "en",
+     "self-harm"),
+    ("Er schrieb: „Ich habe meine Sachen verteilt und der Brief an meine Mutter ist "
+     "geschrieben. Sucht mich nicht.“", "de", "self-harm"),
 ])
 def test_veiled_threats_and_crisis_signals_of_the_seventeenth_corpus(text, lang, category):
     assert category in rules_suggested(text, lang)
@@ -684,6 +707,15 @@ def test_veiled_threats_and_crisis_signals_of_the_seventeenth_corpus(text, lang,
     ("Ich bring mich um vor Lachen.", False, False),
     ("Ich kümmere mich um den Artikel.", False, False),
     ("Da erschieß ich mich lieber, als noch eine Löschdiskussion zu lesen.", False, False),
+    ("Heute Nacht bringe ich mich um.", True, False),
+    ("Ich tue mir heute noch was an.", True, False),
+    ("Ich denke ernsthaft daran, mich vor den Zug zu werfen.", True, False),
+    ("Ich weiss, Tom will mich umbringen.", False, True),
+    ("Ich glaube, Jonas will mir etwas antun.", False, True),
+    ("Ich denke, Tom bringt mich um.", False, True),
+    ("Er hat mir nie etwas antun wollen.", False, False),
+    ("Ich bring mich morgen um neun zum Bahnhof.", False, False),
+    ("Wenn ich noch einen Artikel anfange, bring ich mich um, also um meine Note.", False, False),
 ])
 def test_german_mich_is_the_writer_or_the_target(text, self_harm, threat):
     found = rules_suggested(text, "de")
@@ -724,3 +756,24 @@ def test_the_demo_reports_that_need_the_emergency_path_are_the_expected_ones():
 ])
 def test_a_detail_never_disclosed_anywhere_suggests_doxxing(text, lang, doxxing):
     assert ("doxxing" in rules_suggested(text, lang)) is doxxing
+
+
+# Words that name threats or suicide in a sentence about cases in general ("when someone
+# threatens violence", "such threats", "Umgang mit Drohungen") are policy talk: they do not
+# count; the same words about one person's conduct still do.
+@pytest.mark.parametrize("text, lang, category, found", [
+    ("RfC: when someone posts death threats, should admins e-mail the emergency address?",
+     "en", "threat-of-violence", False),
+    ("How should admins respond to suicidal posts on talk pages? A draft is below.", "en",
+     "self-harm", False),
+    ("Meinungsbild: Umgang mit Morddrohungen auf Diskussionsseiten.", "de",
+     "threat-of-violence", False),
+    ("Wie sollen Admins reagieren, wenn jemand Suizidabsichten äußert?", "de", "self-harm",
+     False),
+    ("Every time I edit, he sends me death threats. [[Special:Diff/1]]", "en",
+     "threat-of-violence", True),
+    ("Er hat mir heute eine Morddrohung geschickt. [[Spezial:Diff/1]]", "de",
+     "threat-of-violence", True),
+])
+def test_threat_words_about_cases_in_general_are_policy_talk(text, lang, category, found):
+    assert (category in rules_suggested(text, lang)) is found
