@@ -55,7 +55,7 @@ MODEL_CODES = ("disbelief-or-blame", "threatens-or-discourages-victim",
                "shares-confidential-details", "judgmental-to-subject")
 # Every development file of tests/data/replies/ and nothing held out.
 TRAINING_FILES = ("dev", "de_dev", "de_dev_b", "de_dev_c", "dev_c", "dev_d", "dev_e", "dev_f",
-                  "dev_g", "dev_h", "dev_i", "dev_j", "dev_k", "dev_l")
+                  "dev_g", "dev_h", "dev_i", "dev_j", "dev_k", "dev_l", "dev_m")
 MODEL_THRESHOLD = 0.8   # chosen leaving one author out: no good reply flagged from 0.8
 # Said after the rule's own message, so the functionary knows to weigh it.
 _MODEL_NOTE = {
@@ -323,11 +323,14 @@ def _model_messages(rules: RuleSet, audience: str, outcome: str | None) -> dict[
     return messages
 
 
-def _model_findings(text: str, sentences: list[tuple[int, int]], rules: RuleSet,
-                    found: set[str], lang: str, outcome: str | None,
+def _model_findings(text: str, blanked: str, sentences: list[tuple[int, int]],
+                    rules: RuleSet, found: set[str], lang: str, outcome: str | None,
                     audience: str) -> list[Finding]:
     """The learned second opinion: one warning per phrasing code the rules did not
-    raise, on the sentence the model is surest of, when that reaches its threshold."""
+    raise, on the sentence the model is surest of, when that reaches its threshold.
+    Not on a sentence where a rule of the code names a healthy use (its ``unless``):
+    the rules know "an administrator will send him a warning" is no advice to the
+    reporter, and the model, which reads words and not who acts, must not overrule it."""
     model = load_model(MODEL, MODEL_SCHEMA)
     if lang not in model.languages:
         return []
@@ -336,6 +339,10 @@ def _model_findings(text: str, sentences: list[tuple[int, int]], rules: RuleSet,
                 if code in model.categories and code not in found}
     if not messages:
         return []
+    healthy: dict[str, list[re.Pattern[str]]] = {}
+    for rule in rules.phrases:
+        if rule.code in messages and rule.unless is not None:
+            healthy.setdefault(rule.code, []).append(rule.unless)
     best: dict[str, tuple[float, int, int]] = {}
     for first, last in sentences:
         start, end = _trimmed(text, first, last)
@@ -343,7 +350,10 @@ def _model_findings(text: str, sentences: list[tuple[int, int]], rules: RuleSet,
             continue
         chances = model.probabilities(model_text(text[start:end], lang=lang,
                                                  outcome=outcome, audience=audience))
+        sentence = _collapse(blanked[first:last].translate(_WHITESPACE))[0]
         for code in messages:
+            if any(p.search(sentence) for p in healthy.get(code, ())):
+                continue
             if chances[code] >= model.threshold and chances[code] > best.get(code, (0.0,))[0]:
                 best[code] = (chances[code], start, end)
     note = _MODEL_NOTE.get(lang, _MODEL_NOTE["en"])
@@ -407,8 +417,8 @@ def check(text: str, *, lang: str = "en", outcome: str | None = None,
             spans.append(Finding(rule.code, rule.severity, rule.message,
                                  first + start, first + end))
     if learned:
-        spans += _model_findings(text, sentences, rules, {f.code for f in (*findings, *spans)},
-                                 lang, outcome, audience)
+        spans += _model_findings(text, blanked, sentences, rules,
+                                 {f.code for f in (*findings, *spans)}, lang, outcome, audience)
     spans.sort(key=lambda f: (f.start, f.end, f.code))
     return findings + spans
 

@@ -153,3 +153,16 @@ def test_the_model_never_raises_what_the_rules_scope_away():
     # (Absence codes cannot come from the model: MODEL_CODES and the schema leave them out.)
     assert not {"no-support-resources", "no-emergency-route", "too-terse"} & set(
         replies.MODEL_CODES)
+
+def test_the_model_does_not_overrule_a_rules_healthy_use():
+    """Where a rule of the code names the sentence a healthy use (its ``unless``), the
+    model's warning is not given, however sure the model is."""
+    from bot.learned import load_model
+
+    sentence = "An administrator will send him a formal warning on his talk page."
+    model = load_model(replies.MODEL, replies.MODEL_SCHEMA)
+    chance = model.probabilities(replies.model_text(
+        sentence, lang="en", outcome="non-actionable", audience="reporter"))
+    assert chance["suggests-contacting-harasser"] >= model.threshold   # it would flag it
+    found = replies.check(sentence, lang="en", outcome="non-actionable", audience="reporter")
+    assert "suggests-contacting-harasser" not in {f.code for f in found}
