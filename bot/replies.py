@@ -55,7 +55,7 @@ MODEL_CODES = ("disbelief-or-blame", "threatens-or-discourages-victim",
                "shares-confidential-details", "judgmental-to-subject")
 # Every development file of tests/data/replies/ and nothing held out.
 TRAINING_FILES = ("dev", "de_dev", "de_dev_b", "de_dev_c", "dev_c", "dev_d", "dev_e", "dev_f",
-                  "dev_g", "dev_h", "dev_i", "dev_j", "dev_k", "dev_l", "dev_m")
+                  "dev_g", "dev_h", "dev_i", "dev_j", "dev_k", "dev_l")
 MODEL_THRESHOLD = 0.8   # chosen leaving one author out: no good reply flagged from 0.8
 # Said after the rule's own message, so the functionary knows to weigh it.
 _MODEL_NOTE = {

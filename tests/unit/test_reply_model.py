@@ -159,10 +159,10 @@ def test_the_model_does_not_overrule_a_rules_healthy_use():
     model's warning is not given, however sure the model is."""
     from bot.learned import load_model
 
-    sentence = "An administrator will send him a formal warning on his talk page."
+    sentence = "Seine Antwort schwächt Ihre Darstellung in keiner Weise."
     model = load_model(replies.MODEL, replies.MODEL_SCHEMA)
     chance = model.probabilities(replies.model_text(
-        sentence, lang="en", outcome="non-actionable", audience="reporter"))
-    assert chance["suggests-contacting-harasser"] >= model.threshold   # it would flag it
-    found = replies.check(sentence, lang="en", outcome="non-actionable", audience="reporter")
-    assert "suggests-contacting-harasser" not in {f.code for f in found}
+        sentence, lang="de", outcome="non-actionable", audience="reporter"))
+    assert chance["disbelief-or-blame"] >= model.threshold   # it would flag it
+    found = replies.check(sentence, lang="de", outcome="non-actionable", audience="reporter")
+    assert "disbelief-or-blame" not in {f.code for f in found}
