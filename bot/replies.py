@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -157,6 +157,16 @@ class RuleSet:
     def codes(self) -> frozenset[str]:
         """Every code these rules can raise."""
         return frozenset(r.code for r in (*self.phrases, *self.required, *self.length))
+
+    @cached_property
+    def healthy_uses(self) -> dict[str, tuple[re.Pattern[str], ...]]:
+        """Per code, the ``unless`` patterns of its phrase rules: the healthy uses the
+        learned model may not overrule (computed once per language)."""
+        found: dict[str, list[re.Pattern[str]]] = {}
+        for rule in self.phrases:
+            if rule.unless is not None:
+                found.setdefault(rule.code, []).append(rule.unless)
+        return {code: tuple(patterns) for code, patterns in found.items()}
 
 
 def _lower_pattern(pattern: str) -> str:
@@ -323,14 +333,15 @@ def _model_messages(rules: RuleSet, audience: str, outcome: str | None) -> dict[
     return messages
 
 
-def _model_findings(text: str, blanked: str, sentences: list[tuple[int, int]],
+def _model_findings(text: str, sentences: list[tuple[int, int]], read: list[str],
                     rules: RuleSet, found: set[str], lang: str, outcome: str | None,
                     audience: str) -> list[Finding]:
     """The learned second opinion: one warning per phrasing code the rules did not
     raise, on the sentence the model is surest of, when that reaches its threshold.
     Not on a sentence where a rule of the code names a healthy use (its ``unless``):
     the rules know "an administrator will send him a warning" is no advice to the
-    reporter, and the model, which reads words and not who acts, must not overrule it."""
+    reporter, and the model, which reads words and not who acts, must not overrule it.
+    *read* holds each sentence as the rules read it."""
     model = load_model(MODEL, MODEL_SCHEMA)
     if lang not in model.languages:
         return []
@@ -339,18 +350,14 @@ def _model_findings(text: str, blanked: str, sentences: list[tuple[int, int]],
                 if code in model.categories and code not in found}
     if not messages:
         return []
-    healthy: dict[str, list[re.Pattern[str]]] = {}
-    for rule in rules.phrases:
-        if rule.code in messages and rule.unless is not None:
-            healthy.setdefault(rule.code, []).append(rule.unless)
+    healthy = rules.healthy_uses
     best: dict[str, tuple[float, int, int]] = {}
-    for first, last in sentences:
+    for (first, last), sentence in zip(sentences, read):
         start, end = _trimmed(text, first, last)
         if start >= end:
             continue
         chances = model.probabilities(model_text(text[start:end], lang=lang,
                                                  outcome=outcome, audience=audience))
-        sentence = _collapse(blanked[first:last].translate(_WHITESPACE))[0]
         for code in messages:
             if any(p.search(sentence) for p in healthy.get(code, ())):
                 continue
@@ -401,8 +408,9 @@ def check(text: str, *, lang: str = "en", outcome: str | None = None,
 
     phrases = [r for r in rules.phrases if r.scope.applies(audience, outcome)]
     spans: list[Finding] = []
-    for first, last in sentences:
-        sentence, index = _collapse(blanked[first:last].translate(_WHITESPACE))
+    collapsed = [_collapse(blanked[first:last].translate(_WHITESPACE))
+                 for first, last in sentences]
+    for (first, last), (sentence, index) in zip(sentences, collapsed):
         seen: set[str] = set()
         for rule in phrases:
             if rule.code in seen:
@@ -417,7 +425,7 @@ def check(text: str, *, lang: str = "en", outcome: str | None = None,
             spans.append(Finding(rule.code, rule.severity, rule.message,
                                  first + start, first + end))
     if learned:
-        spans += _model_findings(text, blanked, sentences, rules,
+        spans += _model_findings(text, sentences, [c[0] for c in collapsed], rules,
                                  {f.code for f in (*findings, *spans)}, lang, outcome, audience)
     spans.sort(key=lambda f: (f.start, f.end, f.code))
     return findings + spans
