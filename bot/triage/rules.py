@@ -67,6 +67,16 @@ class Suppression:
 
 
 @dataclass(frozen=True)
+class Settlement:
+    """How a thread settles an alarm of one category as harmless (``settled_in_thread``)."""
+
+    reply: re.Pattern[str]        # a reply's first characters, at the start of a line
+    closing: re.Pattern[str]      # a reply that only closes the thread
+    harmless: re.Pattern[str]
+    unless: re.Pattern[str]
+
+
+@dataclass(frozen=True)
 class TriageRules:
     """The compiled rules of one language file."""
 
@@ -99,6 +109,7 @@ class TriageRules:
     # A category whose every match is a work's words (a song, a novel quoted) is capped.
     works_cap: Mapping[str, float]
     suppressed_by: Mapping[str, Suppression]
+    settled_in_thread: Mapping[str, Settlement]
     # Wording that says a category does not apply whatever the learned model thinks
     # ("on holiday until August" is not a goodbye): the model may not raise it then.
     learned_veto: Mapping[str, re.Pattern[str]]
@@ -180,6 +191,7 @@ def _load(path_text: str) -> TriageRules:
     negated: dict[str, float] = {}
     works_cap: dict[str, float] = {}
     suppressed: dict[str, Suppression] = {}
+    settled: dict[str, Settlement] = {}
     vetoes: dict[str, re.Pattern[str]] = {}
     learned_at: dict[str, float] = {}
     for category, spec in data["categories"].items():
@@ -195,6 +207,14 @@ def _load(path_text: str) -> TriageRules:
             s = spec["suppressed_by"]
             suppressed[category] = Suppression(tuple(s["categories"]), float(s["at"]),
                                                float(s["factor"]))
+        if "settled_in_thread" in spec:
+            s = spec["settled_in_thread"]
+            where = f"categories.{category}.settled_in_thread"
+            settled[category] = Settlement(
+                reply=_compile(s["reply"], name, where, "reply"),
+                closing=_compile(s["closing"], name, where, "closing"),
+                harmless=_combine(_compile_all(s["harmless"], name, f"{where}.harmless")),
+                unless=_combine(_compile_all(s["unless"], name, f"{where}.unless")))
         for i, term in enumerate(spec["terms"]):
             where = f"categories.{category}.terms[{i}]"
             pattern = _compile(term["pattern"], name, where)
@@ -245,7 +265,7 @@ def _load(path_text: str) -> TriageRules:
         boards_without_diffs=frozenset(b.casefold() for b in need["boards_without_diffs"]),
         signals={key: Signal(**value) for key, value in data["signals"].items()},
         terms=tuple(terms), negated_factor=negated, works_cap=works_cap,
-        suppressed_by=suppressed,
+        suppressed_by=suppressed, settled_in_thread=settled,
         learned_veto=vetoes, learned_at=learned_at,
         routes=dict(data.get("routes") or {}),
         word_starts=WordStarts(t.gate for t in terms),

@@ -24,7 +24,7 @@ import phonenumbers
 from bot.categories import categories
 from bot.learned import LearnedModel
 from bot.triage.learned import SECOND_LOOK_MODEL, load_model
-from bot.triage.rules import Term, TriageRules
+from bot.triage.rules import Settlement, Term, TriageRules
 from bot.triage.suggestion import SUGGESTED_AT, Suggestion
 
 MAX_CHARS = 100_000          # a report longer than this is read up to here
@@ -249,6 +249,36 @@ def _second_look(text: str, rules: TriageRules, look: LearnedModel | bool,
                                    "reports where this was suggested, reads it as a false alarm"))
 
 
+def _settled(report: _Report, rules: TriageRules, category: str,
+             settle: Settlement) -> str | None:
+    """The words of the thread's last reply that settle *category*'s alarm as harmless,
+    or None.
+
+    The words must be neither negated ("it isn't a joke") nor quoted, and only closing
+    replies may follow theirs: an answer after them (the victim's "we are not friends")
+    reopens the question.  No reply may report an action or new words
+    (*settle.unless*), and no term of the category may match after their line: a joke
+    confirmed and then a fresh threat is still a threat."""
+    text = report.text
+    replies = [s for s in report.line_starts[1:] if settle.reply.match(text, s)]
+    if not replies or settle.unless.search(text, replies[0]):
+        return None
+    found = None
+    for match in settle.harmless.finditer(text, replies[0]):
+        if not report.quoted(match.start()) and not report.negated(rules, match.start()):
+            found = match
+    if found is None:
+        return None
+    if any(start > found.start() and not settle.closing.match(text, start)
+           for start in replies):
+        return None
+    end = text.find("\n", found.end())
+    if end != -1 and any(term.pattern.search(text, end) for term in rules.terms
+                         if term.category == category):
+        return None
+    return found.group(0)
+
+
 def _site_kind(domain: str, rules: TriageRules) -> str | None:
     for kind, domains in rules.sites.items():
         if _in_domains(domain, domains):
@@ -378,6 +408,15 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
     if learned and second_look is not False:
         # Before the suppressions: a withdrawn suggestion must not weaken another one.
         _second_look(text, rules, second_look, scores, hits)
+
+    for category, settle in rules.settled_in_thread.items():
+        if scores.get(category, 0.0) >= SUGGESTED_AT:
+            words = _settled(report, rules, category, settle)
+            if words:
+                scores[category] = min(scores[category], WITHDRAWN)
+                hits[category].append((float("inf"), f'withdrawn: a later reply settles it as '
+                                       f'harmless ("{_snippet(words)}") and no reply reports '
+                                       f'an action or new words'))
 
     for category, rule in rules.suppressed_by.items():
         if category in scores and any(scores.get(c, 0.0) >= rule.at for c in rule.categories):

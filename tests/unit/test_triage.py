@@ -581,6 +581,12 @@ def test_telling_someone_to_kill_themselves_is_an_attack_not_self_harm(text, sel
     ("The session plan covers writing about suicide responsibly for new editors.", "en"),
     ("Nobody will find them until the archive is indexed, so please add the links.", "en"),
     ("I won't need any of the scans after this weekend; the book goes back to the library.", "en"),
+    ("We went up to the roof and jumped for joy when the article passed GA.", "en"),
+    ("Wir sind zur Brücke gelaufen und springen dort ins Wasser, herrlich.", "de"),
+    ("This draft should be burned and rewritten from the sources.", "en"),
+    ("Das Navileisten-Chaos gehört erschossen und begraben.", "de"),
+    ("Please come to the workshop with a laptop and a charger.", "en"),
+    ("Kommt zum Fotoworkshop mit einer Kamera und Ersatzakkus.", "de"),
 ])
 def test_the_rules_leave_near_misses_of_their_cue_classes_alone(text, lang):
     found = rules_suggested(text, lang)
@@ -618,6 +624,13 @@ def test_idioms_are_not_threats_but_the_same_verbs_at_a_person_are(text, lang, t
     ('Should the lyrics be quoted in full? The hook goes "I\'ll put you in the ground". '
      'It is from their first song.', "en", False),
     ("Im Songtext heißt es: „Ich bring dich um, wenn der Morgen kommt.“", "de", False),
+    # an article's subject: the words quoted from its sources
+    ('Should the lead quote the bomber\'s letter ("I will burn your town to the ground")? '
+     'It is quoted in all the major histories.', "en", False),
+    ("Die Inschrift lautet „Tod den Verrätern, ich bring euch alle um“; gehört das Foto in "
+     "den Artikel?", "de", False),
+    ('After I added two reliable sources he wrote "I will burn your house down tonight".',
+     "en", True),
     ('We argued about a film plot last month.\n\nToday he wrote to me: "I will kill you '
      'when I find you." [[Special:Diff/123]]', "en", True),
     ('He quoted a song at me: "I will burn your house down". He will kill me tomorrow, '
@@ -655,6 +668,22 @@ def test_a_works_words_are_not_a_threat_but_the_reporters_own_are(text, lang, th
     ("He replied 'mi a go bust yuh head'.", "en", "threat-of-violence"),
     ("Er schrieb: „Wär doch schade, wenn deinem Auto mal was passiert.“", "de",
      "threat-of-violence"),
+    ("He wrote that editors who revert him tend to have accidents on the stairs.", "en",
+     "threat-of-violence"),
+    ("He wrote 'people like you should be burned out of this town, you first'.", "en",
+     "threat-of-violence"),
+    ("Er schrieb: „Leute wie du gehören aufgehängt.“", "de", "threat-of-violence"),
+    ("His edit summary: 'say hi to your son at Hillcrest Primary for me'.", "en",
+     "threat-of-violence"),
+    ("The IP wrote that he will show up at the meetup with a knife.", "en", "threat-of-violence"),
+    ("Er schrieb, morgen komme er mit der Pistole seines Bruders zur Schule.", "de",
+     "threat-of-violence"),
+    # a place and a jump, in any order of words
+    ("my brother say he will go to the bridge and jump if he not get unblock", "en", "self-harm"),
+    ("Sie schreibt, sie gehe heute Nacht auf die Brücke und springe.", "de", "self-harm"),
+    # a condition's "not" does not negate what follows it ("if ... not ..., then ...")
+    ("Wenn die Sperre bis morgen nicht aufgehoben ist, dann tu ich mir was an.", "de",
+     "self-harm"),
 ])
 
 def test_structure_not_phrases_finds_paraphrases(text, lang, category):
@@ -777,3 +806,122 @@ def test_a_detail_never_disclosed_anywhere_suggests_doxxing(text, lang, doxxing)
 ])
 def test_threat_words_about_cases_in_general_are_policy_talk(text, lang, category, found):
     assert (category in rules_suggested(text, lang)) is found
+
+
+# ------------------------------------------------------------------ settled in the thread
+
+_SIG = " [[User:Pell Ardent|Pell Ardent]] ([[User talk:Pell Ardent|talk]]) 10:00, 3 May 2025 (UTC)"
+_SIG_DE = " --[[Benutzer:Kornfeld|Kornfeld]] ([[Benutzer Diskussion:Kornfeld|Diskussion]]) 10:00, 3. Mai 2025 (CEST)"
+
+
+# The thread's last reply can settle an alarm (settled_in_thread): the addressee says the
+# words are an old joke between relatives, the reporter withdraws.  A reply that reports a
+# block, the emergency address or a new message, that denies the joke, or threat words
+# after the settling reply keep the threat; so do the accused's own defence ("a line from a
+# play", "we're mates" answered by the victim) and an admin's "not a threat".
+@pytest.mark.parametrize("text, lang, threat", [
+    ("== Threat ==\n{{userlinks|Dorran}} wrote to Tamsin: \"I'm going to strangle you for this "
+     "merge\" [[Special:Diff/5]]." + _SIG + "\n:Tamsin here. Dorran is my brother-in-law and "
+     "says that about every merge we argue over. Not worried in the slightest." + _SIG, "en",
+     False),
+    ("Filter hit on [[Talk:Harbour Lights]]: \"I will drown you all in the bay\" "
+     "[[Special:Diff/6]]." + _SIG + "\n:It is a line from the film, quoted in the plot "
+     "discussion, with the scene number.\n::Understood, my mistake." + _SIG, "en", False),
+    ("Er schrieb Lotte: „Ich bring dich um, wenn du noch ein Komma setzt.“ [[Spezial:Diff/7]]"
+     + _SIG_DE + "\n:Der ist mein Cousin, das sagt er seit der Schulzeit. Mir geht's gut, "
+     "danke." + _SIG_DE, "de", False),
+    ("== Threat ==\n{{userlinks|Dorran}} wrote to Tamsin: \"I'll wring your neck tonight, "
+     "I know your bus stop\" [[Special:Diff/5]]." + _SIG + "\n:Probably just banter." + _SIG
+     + "\n::It isn't. He has e-mailed me a photo of the bus stop." + _SIG, "en", True),
+    ("== Threat ==\n{{userlinks|Dorran}} wrote to Tamsin: \"I'll wring your neck tonight\" "
+     "[[Special:Diff/5]]." + _SIG + "\n:It was a joke, relax." + _SIG
+     + "\n::Indefinitely blocked; the emergency address has the diff." + _SIG, "en", True),
+    ("== Threat ==\n{{userlinks|Dorran}} wrote to Tamsin: \"I'll wring your neck tonight\" "
+     "[[Special:Diff/5]]." + _SIG + "\n:We're old friends, please close." + _SIG
+     + "\n::Then why did he write \"next time I'll stab you\" an hour later?" + _SIG, "en",
+     True),
+    ("Er schrieb Lotte: „Ich bring dich um, ich weiss, wo du wohnst.“ [[Spezial:Diff/7]]"
+     + _SIG_DE + "\n:Das war kein Spaß, er stand gestern vor meiner Tür." + _SIG_DE, "de",
+     True),
+    # the accused's defence, or an admin's judgement, settles nothing
+    ("{{userlinks|Dorran}} wrote to me: \"I'm going to strangle you on the 8:10 train\" "
+     "[[Special:Diff/5]]." + _SIG + "\n:It's a line from a play, calm down." + _SIG, "en",
+     True),
+    ("{{userlinks|Dorran}} wrote to me: \"I'm going to strangle you on the 8:10 train\" "
+     "[[Special:Diff/5]]." + _SIG + "\n:We're mates, she knows it's a joke." + _SIG
+     + "\n::We are not mates. I have never spoken to him." + _SIG, "en", True),
+    ("{{userlinks|Dorran}} wrote to me: \"I'm going to strangle you on the 8:10 train\" "
+     "[[Special:Diff/5]]." + _SIG + "\n:Hyperbole, not a threat. Nothing to do here." + _SIG,
+     "en", True),
+])
+def test_a_thread_that_settles_the_alarm_takes_the_threat_under_the_line(text, lang, threat):
+    assert ("threat-of-violence" in suggested(text, lang)) is threat
+    found = {s.category: s for s in score_report(text, load_rules(lang), learned=False)}
+    assert found["threat-of-violence"].suggested is threat
+    if not threat:
+        assert "settles it as harmless" in found["threat-of-violence"].evidence[0]
+
+
+# The same for personal information: the last reply shows the detail was the person's own
+# to give (their own user page, "I uploaded it myself"), or an organisation's public
+# contact; an acknowledgement may follow.  The accused's "it's public anyway", and an
+# admin's "it's on your user page" answered by "it never was", keep the doxxing.
+@pytest.mark.parametrize("text, lang, doxxing", [
+    ("{{userlinks|Corran}} is outing me: he wrote that I teach at Hillside Academy in "
+     "Dunmore [[Special:Diff/8]]. Please suppress." + _SIG + "\n:Your own user page has "
+     "said \"teacher at Hillside Academy, Dunmore\" since 2019." + _SIG
+     + "\n::Oh, fair enough, I forgot that was there." + _SIG, "en", False),
+    ("{{Benutzer|Corran}} hat meine Mailadresse gepostet [[Spezial:Diff/8]], bitte "
+     "verstecken." + _SIG_DE + "\n:Das ist das allgemeine Postfach des Vereins, so steht es "
+     "im Impressum." + _SIG_DE, "de", False),
+    ("{{userlinks|Corran}} is outing me: he wrote that I teach at Hillside Academy in "
+     "Dunmore [[Special:Diff/8]]. Please suppress." + _SIG + "\n:It's public anyway, it's "
+     "on her LinkedIn." + _SIG, "en", True),
+    ("{{userlinks|Corran}} is outing me: he wrote that I teach at Hillside Academy in "
+     "Dunmore [[Special:Diff/8]]. Please suppress." + _SIG + "\n:Your user page says so, "
+     "doesn't it?" + _SIG + "\n::No. I have never put my school on my user page." + _SIG,
+     "en", True),
+])
+def test_a_thread_that_shows_the_detail_was_public_takes_doxxing_under_the_line(
+        text, lang, doxxing):
+    found = {s.category: s for s in score_report(text, load_rules(lang), learned=False)}
+    assert found["doxxing"].suggested is doxxing, found["doxxing"].evidence
+    if not doxxing:
+        assert "settles it as harmless" in found["doxxing"].evidence[0]
+
+
+# Two review corpora of threads, written by independent authors to test settled_in_thread
+# (never trained on): real threats and real doxxing whose replies try to wave them away
+# must never be settled; some harmless threads are.
+REVIEW = {name: yaml.safe_load((DATA / f"{name}.yaml").read_text(encoding="utf-8"))["cases"]
+          for name in ("review_threads", "review_threads_doxxing")}
+
+
+@pytest.mark.parametrize("name, category", [("review_threads", "threat-of-violence"),
+                                            ("review_threads_doxxing", "doxxing")])
+def test_review_threads_never_settle_a_real_case(name, category):
+    settled = {True: 0, False: 0}
+    for case in REVIEW[name]:
+        found = {s.category: s for s in score_report(case["text"], load_rules(case["lang"]),
+                                                     learned=False)}
+        evidence = found[category].evidence if category in found else ()
+        if any("settles it as harmless" in line for line in evidence):
+            settled[category in case["labels"]] += 1
+    assert settled[True] == 0
+    assert settled[False] >= 1
+
+
+def test_a_settling_reply_needs_a_thread():
+    # The same words in the first post (no reply) settle nothing: a reporter who writes
+    # "he is my brother" about a real threat is not closing the case.
+    text = ("My brother wrote \"I'll wring your neck tonight\" [[Special:Diff/5]]; he is my "
+            "brother and I am not worried, but please look.")
+    assert "threat-of-violence" in rules_suggested(text)
+
+
+def test_a_broken_settled_in_thread_pattern_names_its_field(tmp_path):
+    def broken(data):
+        data["categories"]["threat-of-violence"]["settled_in_thread"]["harmless"][1] = "(x"
+    with pytest.raises(DataError, match=r"en\.yaml: entry categories\.threat-of-violence\."
+                                        r"settled_in_thread\.harmless\[1\]"):
+        load_rules("en", _broken(tmp_path, broken))
