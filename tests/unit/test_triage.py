@@ -587,6 +587,13 @@ def test_telling_someone_to_kill_themselves_is_an_attack_not_self_harm(text, sel
     ("Das Navileisten-Chaos gehört erschossen und begraben.", "de"),
     ("Please come to the workshop with a laptop and a charger.", "en"),
     ("Kommt zum Fotoworkshop mit einer Kamera und Ersatzakkus.", "de"),
+    # from the review of round nine
+    ("From the hotel, go to the bridge and jump on the number 12 bus to the venue.", "en"),
+    ("Geht zur Brücke und springt auf die Tram Nummer 4, dann seid ihr beim Stammtisch.", "de"),
+    ("I'm wringing my hands over whether to close this RfC; can another admin look?", "en"),
+    ("New editors tend to have accidents with the VisualEditor table tool.", "en"),
+    ("The bunting should be strung up across the hall before people arrive.", "en"),
+    ("Das Modul gehört erschossen, Leute, ehrlich, das lädt ja ewig.", "de"),
 ])
 def test_the_rules_leave_near_misses_of_their_cue_classes_alone(text, lang):
     found = rules_suggested(text, lang)
@@ -624,12 +631,11 @@ def test_idioms_are_not_threats_but_the_same_verbs_at_a_person_are(text, lang, t
     ('Should the lyrics be quoted in full? The hook goes "I\'ll put you in the ground". '
      'It is from their first song.', "en", False),
     ("Im Songtext heißt es: „Ich bring dich um, wenn der Morgen kommt.“", "de", False),
-    # an article's subject: the words quoted from its sources
-    ('Should the lead quote the bomber\'s letter ("I will burn your town to the ground")? '
-     'It is quoted in all the major histories.', "en", False),
-    ("Die Inschrift lautet „Tod den Verrätern, ich bring euch alle um“; gehört das Foto in "
-     "den Artikel?", "de", False),
+    # a work's words are a novel's or a song's, not an article's sources: a threat in a
+    # sentence about sources stays a threat (a review found sources-words capped real ones)
     ('After I added two reliable sources he wrote "I will burn your house down tonight".',
+     "en", True),
+    ("He says my edits are not encyclopedic and that he'll slit my throat if I revert him.",
      "en", True),
     ('We argued about a film plot last month.\n\nToday he wrote to me: "I will kill you '
      'when I find you." [[Special:Diff/123]]', "en", True),
@@ -673,11 +679,8 @@ def test_a_works_words_are_not_a_threat_but_the_reporters_own_are(text, lang, th
     ("He wrote 'people like you should be burned out of this town, you first'.", "en",
      "threat-of-violence"),
     ("Er schrieb: „Leute wie du gehören aufgehängt.“", "de", "threat-of-violence"),
-    ("His edit summary: 'say hi to your son at Hillcrest Primary for me'.", "en",
-     "threat-of-violence"),
-    ("The IP wrote that he will show up at the meetup with a knife.", "en", "threat-of-violence"),
-    ("Er schrieb, morgen komme er mit der Pistole seines Bruders zur Schule.", "de",
-     "threat-of-violence"),
+    ("Er schrieb: „Falls du das nicht löschst, knall ich dich ab.“", "de", "threat-of-violence"),
+    ("Ich geh jetzt zur Autobahnbrücke und spring.", "de", "self-harm"),
     # a place and a jump, in any order of words
     ("my brother say he will go to the bridge and jump if he not get unblock", "en", "self-harm"),
     ("Sie schreibt, sie gehe heute Nacht auf die Brücke und springe.", "de", "self-harm"),
@@ -821,22 +824,22 @@ _SIG_DE = " --[[Benutzer:Kornfeld|Kornfeld]] ([[Benutzer Diskussion:Kornfeld|Dis
 # play", "we're mates" answered by the victim) and an admin's "not a threat".
 @pytest.mark.parametrize("text, lang, threat", [
     ("== Threat ==\n{{userlinks|Dorran}} wrote to Tamsin: \"I'm going to strangle you for this "
-     "merge\" [[Special:Diff/5]]." + _SIG + "\n:Tamsin here. Dorran is my brother-in-law and "
-     "says that about every merge we argue over. Not worried in the slightest." + _SIG, "en",
+     "merge\" [[Special:Diff/5]]." + _SIG + "\n:Tamsin here. It's an old family joke: Dorran is "
+     "my brother-in-law and says that about every merge we argue over." + _SIG, "en",
      False),
     ("Filter hit on [[Talk:Harbour Lights]]: \"I will drown you all in the bay\" "
      "[[Special:Diff/6]]." + _SIG + "\n:It is a line from the film, quoted in the plot "
-     "discussion, with the scene number.\n::Understood, my mistake." + _SIG, "en", False),
+     "discussion, with the scene number.\n::Understood, withdrawn." + _SIG, "en", False),
     ("Er schrieb Lotte: „Ich bring dich um, wenn du noch ein Komma setzt.“ [[Spezial:Diff/7]]"
-     + _SIG_DE + "\n:Der ist mein Cousin, das sagt er seit der Schulzeit. Mir geht's gut, "
-     "danke." + _SIG_DE, "de", False),
-    ("== Threat ==\n{{userlinks|Dorran}} wrote to Tamsin: \"I'll wring your neck tonight, "
+     + _SIG_DE + "\n:Das ist ein alter Witz, der ist mein Cousin und sagt das seit der "
+     "Schulzeit." + _SIG_DE, "de", False),
+    ("== Threat ==\n{{userlinks|Dorran}} wrote to Tamsin: \"I'll strangle you tonight, "
      "I know your bus stop\" [[Special:Diff/5]]." + _SIG + "\n:Probably just banter." + _SIG
      + "\n::It isn't. He has e-mailed me a photo of the bus stop." + _SIG, "en", True),
-    ("== Threat ==\n{{userlinks|Dorran}} wrote to Tamsin: \"I'll wring your neck tonight\" "
+    ("== Threat ==\n{{userlinks|Dorran}} wrote to Tamsin: \"I'll strangle you tonight\" "
      "[[Special:Diff/5]]." + _SIG + "\n:It was a joke, relax." + _SIG
      + "\n::Indefinitely blocked; the emergency address has the diff." + _SIG, "en", True),
-    ("== Threat ==\n{{userlinks|Dorran}} wrote to Tamsin: \"I'll wring your neck tonight\" "
+    ("== Threat ==\n{{userlinks|Dorran}} wrote to Tamsin: \"I'll strangle you tonight\" "
      "[[Special:Diff/5]]." + _SIG + "\n:We're old friends, please close." + _SIG
      + "\n::Then why did he write \"next time I'll stab you\" an hour later?" + _SIG, "en",
      True),
@@ -844,6 +847,11 @@ _SIG_DE = " --[[Benutzer:Kornfeld|Kornfeld]] ([[Benutzer Diskussion:Kornfeld|Dis
      + _SIG_DE + "\n:Das war kein Spaß, er stand gestern vor meiner Tür." + _SIG_DE, "de",
      True),
     # the accused's defence, or an admin's judgement, settles nothing
+    ("{{userlinks|Dorran}} wrote to me: \"I'm going to strangle you tonight\" "
+     "[[Special:Diff/5]]." + _SIG + "\n:He is my husband and he has hit me before. Please "
+     "help." + _SIG, "en", True),
+    ("Er schrieb mir: „Ich bring dich um, heute Nacht.“ [[Spezial:Diff/7]]" + _SIG_DE
+     + "\n:Das ist mein Nachbar, deshalb habe ich ja solche Angst." + _SIG_DE, "de", True),
     ("{{userlinks|Dorran}} wrote to me: \"I'm going to strangle you on the 8:10 train\" "
      "[[Special:Diff/5]]." + _SIG + "\n:It's a line from a play, calm down." + _SIG, "en",
      True),
@@ -914,7 +922,7 @@ def test_review_threads_never_settle_a_real_case(name, category):
 def test_a_settling_reply_needs_a_thread():
     # The same words in the first post (no reply) settle nothing: a reporter who writes
     # "he is my brother" about a real threat is not closing the case.
-    text = ("My brother wrote \"I'll wring your neck tonight\" [[Special:Diff/5]]; he is my "
+    text = ("My brother wrote \"I'll strangle you tonight\" [[Special:Diff/5]]; he is my "
             "brother and I am not worried, but please look.")
     assert "threat-of-violence" in rules_suggested(text)
 
