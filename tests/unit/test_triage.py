@@ -637,6 +637,10 @@ def test_idioms_are_not_threats_but_the_same_verbs_at_a_person_are(text, lang, t
      "en", True),
     ("He says my edits are not encyclopedic and that he'll slit my throat if I revert him.",
      "en", True),
+    ("At the last meetup he said he will stab me at the chapter meeting next week.", "en",
+     True),
+    ('In chapter 12 the villain says "I will kill you all", and the summary quotes it.', "en",
+     False),
     ('We argued about a film plot last month.\n\nToday he wrote to me: "I will kill you '
      'when I find you." [[Special:Diff/123]]', "en", True),
     ('He quoted a song at me: "I will burn your house down". He will kill me tomorrow, '
