@@ -850,6 +850,10 @@ _SIG_DE = " --[[Benutzer:Kornfeld|Kornfeld]] ([[Benutzer Diskussion:Kornfeld|Dis
     ("Er schrieb Lotte: „Ich bring dich um, ich weiss, wo du wohnst.“ [[Spezial:Diff/7]]"
      + _SIG_DE + "\n:Das war kein Spaß, er stand gestern vor meiner Tür." + _SIG_DE, "de",
      True),
+    # a closing line may follow the settling reply
+    ("== Threat ==\n{{userlinks|Dorran}} wrote to Tamsin: \"I'm going to strangle you for "
+     "this merge\" [[Special:Diff/5]]." + _SIG + "\n:Tamsin here. It's an old family joke."
+     + _SIG + "\n::{{resolved}} Closing per the above." + _SIG, "en", False),
     # the accused's defence, or an admin's judgement, settles nothing
     ("{{userlinks|Dorran}} wrote to me: \"I'm going to strangle you tonight\" "
      "[[Special:Diff/5]]." + _SIG + "\n:He is my husband and he has hit me before. Please "
