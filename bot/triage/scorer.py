@@ -177,12 +177,13 @@ def _companions(term: Term, report: _Report, start: int) -> list[re.Match[str]] 
 
 
 def _term_hit(term: Term, report: _Report, rules: TriageRules,
-              starts: list[int] | None) -> tuple[float, str, bool] | None:
-    """Weight and evidence of *term*, and whether the match is a work's words (only asked
-    for a category with a ``works_cap``): its first plain match that is not a work's,
-    else the first of the others, plain before weakened."""
+              starts: list[int] | None) -> tuple[float, str, bool, bool] | None:
+    """Weight and evidence of *term*, whether the match is a work's words (only asked
+    for a category with a ``works_cap``) and whether it is weakened (negated, in scare
+    quotes, sarcastic): its first plain match that is not a work's, else the first of
+    the others, plain before weakened."""
     capped = term.category in rules.works_cap
-    best: tuple[tuple[bool, bool], float, str, bool] | None = None
+    best: tuple[tuple[bool, bool], float, str, bool, bool] | None = None
     for match in _matches(term, report.text, starts):
         span = report.quoted(match.start())
         if (term.where == "quoted" and not span) or (term.where == "own" and span):
@@ -208,9 +209,9 @@ def _term_hit(term: Term, report: _Report, rules: TriageRules,
         weight = term.weight * (rules.negated_factor.get(term.category, 0.3) if reasons else 1)
         rank = (works, bool(reasons))
         if rank == (False, False):
-            return weight, said, False
+            return weight, said, False, False
         if best is None or rank < best[0]:
-            best = rank, weight, said, works
+            best = rank, weight, said, works, bool(reasons)
     return best[1:] if best else None
 
 
@@ -329,10 +330,17 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
         raise TypeError(f"a report's text must be a string, not {type(text).__name__}")
     report = _Report(text, rules, links)
     hits: dict[str, list[tuple[float, str]]] = {}
+    plain: dict[str, list[float]] = {}    # weights that add up, per category
+    weakened: dict[str, float] = {}       # the strongest weakened weight, per category
     own_words: set[str] = set()    # categories with a hit that is not a work's words
 
-    def add(category: str, weight: float, said: str, works: bool = False) -> None:
+    def add(category: str, weight: float, said: str, works: bool = False,
+            weak: bool = False) -> None:
         hits.setdefault(category, []).append((weight, said))
+        if weak:
+            weakened[category] = max(weakened.get(category, 0.0), weight)
+        else:
+            plain.setdefault(category, []).append(weight)
         if not works:
             own_words.add(category)
 
@@ -367,10 +375,12 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
             signal = rules.signals[key]
             add(signal.category, signal.weight, f"{signal.says} ({report.where(pos)})")
 
+    # Weakened hits count once, by the strongest: "he did not threaten to kill you" is
+    # matched by several overlapping terms, and each negated match is not new evidence.
     scores: dict[str, float] = {}
-    for category, found_hits in hits.items():
-        remaining = 1.0
-        for weight, _ in found_hits:
+    for category in hits:
+        remaining = 1.0 - weakened.get(category, 0.0)
+        for weight in plain.get(category, ()):
             remaining *= 1.0 - weight
         scores[category] = 1.0 - remaining
 

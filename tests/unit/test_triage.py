@@ -214,6 +214,25 @@ def test_negation_weakens_but_emergency_keeps_some_weight():
                  "threat-of-violence") >= 0.5
 
 
+def test_weakened_matches_count_once_not_added_up():
+    # Several overlapping terms match "threaten to kill you"; negated, they are one piece
+    # of evidence, not six that add up to a near-certain threat.
+    rules = load_rules("en")
+    factor = rules.negated_factor["threat-of-violence"]
+    strongest = max(t.weight for t in rules.terms if t.category == "threat-of-violence")
+
+    def rules_score(text: str) -> float:
+        return next(s.score for s in score_report(text, rules, learned=False)
+                    if s.category == "threat-of-violence")
+
+    assert rules_score("He threatened to kill you. [[Special:Diff/1]]") >= 0.9
+    assert rules_score("He did not threaten to kill you. [[Special:Diff/1]]") <= \
+        round(strongest * factor, 3)
+    # a plain match still adds to a weakened one
+    both = rules_score("He did not threaten to kill you. He said he will stab you.")
+    assert both > rules_score("He did not threaten to kill you.")
+
+
 def test_scare_quotes_and_sarcasm_weaken_words_that_name_conduct():
     straight = score("He threatened me again. [[Special:Diff/1]]", "threat-of-violence")
     scare = score('He "threatened" me again. [[Special:Diff/1]]', "threat-of-violence")
