@@ -121,6 +121,7 @@ class TriageRules:
     blank_re: re.Pattern[str]          # strip + evidence links + external links
     quotes_re: re.Pattern[str]
     works_re: re.Pattern[str]
+    reporter_target: re.Pattern[str] | None
     evidence_re: re.Pattern[str]
     sarcasm_set: PatternSet
     cues_set: PatternSet
@@ -271,6 +272,8 @@ def _load(path_text: str) -> TriageRules:
         word_starts=WordStarts(t.gate for t in terms),
         blank_re=_combine((*strip, *evidence, external)), quotes_re=_combine(quotes),
         works_re=_combine(works),
+        reporter_target=(_compile(data["reporter_target"], name, "reporter_target",
+                                  "reporter_target") if "reporter_target" in data else None),
         evidence_re=_combine(evidence), sarcasm_set=PatternSet(sarcasm),
         cues_set=PatternSet(_compile_all(need["cues"], name, "needs_evidence.cues")),
         street_set=PatternSet(_compile_all(info["street"], name, "personal_info.street")))

@@ -37,6 +37,8 @@ _PHONE_CANDIDATE_RE = re.compile(r"\+?\(?\d[\d\s().\-/]{5,18}\d")
 _DIGITS_RE = re.compile(r"\d")
 _IP_RE = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 _EMAILISH_RE = re.compile(r"\S+@\S+")
+_NEXT_WORDS_RE = re.compile(r"(?:[^\w\n.!?;]+\w+){1,3}")    # up to three words after a match
+_LAST_WORDS_RE = re.compile(r"(?:\w+[^\w\n.!?;]+){1,3}$")    # and before it
 
 
 def _normalise(text: str) -> str:
@@ -120,12 +122,24 @@ class _Report:
         end = self.sentence_starts[i] if i < len(self.sentence_starts) else len(self.text)
         return self.sentence_starts[i - 1], end
 
-    def works_words(self, rules: TriageRules, pos: int, span: tuple[int, int] | None) -> bool:
-        """Whether the match at *pos* (inside the quotation *span*, if any) is a work's
-        words: its sentence names a work, or a sentence just before or after the quotation
-        does ("the lyrics go: ...")."""
+    def works_words(self, rules: TriageRules, match: re.Match[str],
+                    span: tuple[int, int] | None) -> bool:
+        """Whether *match* (inside the quotation *span*, if any) is a work's words: its
+        sentence names a work, or a sentence just before or after the quotation does ("the
+        lyrics go: ..."), and, outside a quotation, it does not make the reporter its
+        target ("he will kill me, like in that film")."""
         works = rules.works_re
+        pos = match.start()
         begin, end = self.sentence(pos)
+        if span is None and rules.reporter_target:
+            # Three words either side: a German object comes before its verb ("er werde
+            # mich abstechen"), an English one after it.
+            before = _LAST_WORDS_RE.search(self.text, max(begin, pos - 80), pos)
+            after = _NEXT_WORDS_RE.match(self.text, match.end(), end)
+            near = rules.reporter_target.finditer(self.text, before.start() if before else pos,
+                                                  after.end() if after else match.end())
+            if any(not self.quoted(m.start()) for m in near):
+                return False
         if works.search(self.text, begin, end):
             return True
         if span is None:
@@ -205,7 +219,7 @@ def _term_hit(term: Term, report: _Report, rules: TriageRules,
             said = f'words "{_snippet(match.group(0))}" ({", ".join(notes)})'
         else:
             said = f"{term.says} ({report.where(match.start())})"
-        works = capped and report.works_words(rules, match.start(), span)
+        works = capped and report.works_words(rules, match, span)
         weight = term.weight * (rules.negated_factor.get(term.category, 0.3) if reasons else 1)
         rank = (works, bool(reasons))
         if rank == (False, False):

@@ -666,6 +666,18 @@ def test_idioms_are_not_threats_but_the_same_verbs_at_a_person_are(text, lang, t
      'he says.', "en", True),
     ("Wir stritten über einen Film. Heute schrieb er mir: „Morgen bring ich dich um.“",
      "de", True),
+    # outside a quotation "me" is the reporter: aimed at them, violent words are never a
+    # work's words, whatever else the sentence names (reporter_target)
+    ("After I removed his film poster he wrote that he will kill me. [[Special:Diff/1]]",
+     "en", True),
+    ("He posted song lyrics on my talk page and said he'll kill me when he finds me.", "en",
+     True),
+    ("He keeps reverting the plot summary and says he'll find me and break my legs.", "en",
+     True),
+    ("Seit ich seinen Film-Artikel gekürzt habe, schreibt er, er werde mich abstechen.",
+     "de", True),
+    ("The court transcripts say the defendant told her he would kill her; is that a "
+     "reliable source?", "en", False),
 ])
 def test_a_works_words_are_not_a_threat_but_the_reporters_own_are(text, lang, threat):
     found = {s.category: s for s in score_report(text, load_rules(lang), learned=False)}
