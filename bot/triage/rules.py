@@ -213,7 +213,7 @@ def _load(path_text: str) -> TriageRules:
             where = f"categories.{category}.settled_in_thread"
             settled[category] = Settlement(
                 reply=_compile(s["reply"], name, where, "reply"),
-                closing=_compile(s["closing"], name, where, "closing"),
+                closing=_combine(_compile_all(s["closing"], name, f"{where}.closing")),
                 harmless=_combine(_compile_all(s["harmless"], name, f"{where}.harmless")),
                 unless=_combine(_compile_all(s["unless"], name, f"{where}.unless")))
         for i, term in enumerate(spec["terms"]):
