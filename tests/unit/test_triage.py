@@ -589,6 +589,27 @@ def test_harmless_wording_is_no_emergency_or_doxxing(text, lang):
     assert not {"threat-of-violence", "self-harm", "doxxing"} & suggested(text, lang)
 
 
+# A death by suicide that is an article's subject (past, dated, a cause of death) is no
+# crisis; the same word about someone alive and at risk still is.
+@pytest.mark.parametrize("text, lang, self_harm", [
+    ("The article says he died by suicide in 1971; the family want the cause removed. "
+     "[[Special:Diff/6]]", "en", False),
+    ("Should the infobox list cause of death: suicide when only a tabloid says so?", "en",
+     False),
+    ("His suicide in 1889 is described in detail in the lead; I think it is undue.", "en",
+     False),
+    ("Er ist durch Suizid gestorben, steht im Artikel; die Familie will das raus haben.",
+     "de", False),
+    ("She nearly died by suicide last month. [[Special:Diff/1]]", "en", True),
+    ("He wrote on his user page that he is planning his suicide for this weekend.", "en",
+     True),
+    ("She has been looking up methods of suicide. [[Special:Diff/5]]", "en", True),
+    ("Sie hat angekündigt, heute Nacht Suizid zu begehen. [[Spezial:Diff/1]]", "de", True),
+])
+def test_a_past_death_by_suicide_is_a_subject_not_a_crisis(text, lang, self_harm):
+    assert ("self-harm" in rules_suggested(text, lang)) is self_harm
+
+
 # Telling someone else to kill themselves is a personal attack, not a sign that the writer
 # or the target is at risk (the corpora's convention); the writer's own words about
 # themselves still are.
