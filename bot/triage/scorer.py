@@ -108,6 +108,7 @@ class _Report:
         self.sentence_starts = [0] + [m.end() for m in rules.sentence_break.finditer(self.text)]
         self.sarcastic = rules.sarcasm_set.first(self.text) is not None
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        self._leaving: bool | None = None
 
     def quoted(self, pos: int) -> tuple[int, int] | None:
         return _containing(self.quotes, self.quote_starts, pos)
@@ -150,6 +151,16 @@ class _Report:
         after = self.sentence(closing)[1] if closing < len(self.text) else closing
         return bool(works.search(self.text, lead, span[0])
                     or works.search(self.text, span[1], after))
+
+    def leaving_reason(self, rules: TriageRules) -> bool:
+        """Whether the writer gives a happy reason for leaving (``leaving``), in their own
+        words and not negated ("not because of the new job"), and tells of no loss."""
+        if self._leaving is None:
+            self._leaving = rules.leaving_reasons is not None and any(
+                not self.quoted(m.start()) and not self.negated(rules, m.start())
+                for m in rules.leaving_reasons.finditer(self.text)) and not (
+                rules.leaving_unless and rules.leaving_unless.search(self.text))
+        return self._leaving
 
     def negated(self, rules: TriageRules, start: int) -> bool:
         clause = self.clause_starts[bisect_right(self.clause_starts, start) - 1]
@@ -215,6 +226,8 @@ def _term_hit(term: Term, report: _Report, rules: TriageRules,
                 reasons.append("in scare quotes")
             elif report.sarcastic:
                 reasons.append("sarcastic tone")
+        if term.farewell and report.leaving_reason(rules):
+            reasons.append("a reason for leaving given")
         notes = [term.says] + (["quoted"] if span else []) + reasons
         if term.quote:
             said = f'words "{_snippet(match.group(0))}" ({", ".join(notes)})'

@@ -589,6 +589,30 @@ def test_harmless_wording_is_no_emergency_or_doxxing(text, lang):
     assert not {"threat-of-violence", "self-harm", "doxxing"} & suggested(text, lang)
 
 
+# A goodbye with a concrete, happy reason for leaving (a new job, grandchildren, another
+# project) is a retirement, not a warning sign ("leaving", "farewell: true"); the same
+# goodbye beside a loss, or beside words of despair, stays a crisis.
+@pytest.mark.parametrize("text, lang, self_harm", [
+    ("After 15 years I'm retiring from editing: my first grandchild arrives in May. I've "
+     "handed my watchlist to the WikiProject. Goodbye and thanks for everything!", "en",
+     False),
+    ("This is my last edit for a while, I'm switching to Wikidata. Farewell, enwiki!", "en",
+     False),
+    ("Nach 20 Jahren mache ich Schluss, ich ziehe zu meiner Tochter nach Kiel. Meine Bücher "
+     "habe ich verschenkt. Macht's gut!", "de", False),
+    ("I lost my job and I'm moving back in with my mother. I've given away my books and "
+     "written goodbye letters to my family.", "en", True),
+    ("My grandchildren will be better off without me. I've given away my things and said "
+     "goodbye to everyone.", "en", True),
+    ("Ich ziehe zu meiner Schwester, aber eigentlich will ich nicht mehr leben. Meine "
+     "Sachen habe ich verschenkt.", "de", True),
+    ("Seit dem Tod meiner Frau ist nur noch der Schrebergarten da. Ich verabschiede mich, "
+     "das war's, sucht mich nicht.", "de", True),
+])
+def test_a_happy_reason_for_leaving_makes_a_goodbye_a_retirement(text, lang, self_harm):
+    assert ("self-harm" in rules_suggested(text, lang)) is self_harm
+
+
 # A death by suicide that is an article's subject (past, dated, a cause of death) is no
 # crisis; the same word about someone alive and at risk still is.
 @pytest.mark.parametrize("text, lang, self_harm", [
