@@ -109,6 +109,7 @@ class _Report:
         self.sarcastic = rules.sarcasm_set.first(self.text) is not None
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
         self._leaving: bool | None = None
+        self._meta: bool | None = None
 
     def quoted(self, pos: int) -> tuple[int, int] | None:
         return _containing(self.quotes, self.quote_starts, pos)
@@ -125,10 +126,11 @@ class _Report:
         return self.sentence_starts[i - 1], end
 
     def works_words(self, rules: TriageRules, match: re.Match[str],
-                    span: tuple[int, int] | None) -> bool:
-        """Whether *match* (inside the quotation *span*, if any) is a work's words: its
+                    span: tuple[int, int] | None, works_too: bool = True) -> bool:
+        """Whether *match* (inside the quotation *span*, if any) is an example in talk
+        about such cases (``meta_talk``) or, with *works_too*, a work's words: its
         sentence names a work, or a sentence just before or after the quotation does ("the
-        lyrics go: ..."), and, outside a quotation, it does not make the reporter its
+        lyrics go: ..."); and, outside a quotation, it does not make the reporter its
         target ("he will kill me, like in that film")."""
         works = rules.works_re
         pos = match.start()
@@ -142,6 +144,10 @@ class _Report:
                                                   after.end() if after else match.end())
             if any(not self.quoted(m.start()) for m in near):
                 return False
+        if self.meta_talk(rules):
+            return True
+        if not works_too:
+            return False
         if works.search(self.text, begin, end):
             return True
         if span is None:
@@ -151,6 +157,17 @@ class _Report:
         after = self.sentence(closing)[1] if closing < len(self.text) else closing
         return bool(works.search(self.text, lead, span[0])
                     or works.search(self.text, span[1], after))
+
+    def meta_talk(self, rules: TriageRules) -> bool:
+        """Whether the report talks about handling such cases in general (an RfC, an
+        essay, training slides, a workshop on threats): its violent words are examples,
+        unless the report tells of something happening now ("tonight", "please help")."""
+        if self._meta is None:
+            self._meta = rules.meta_talk is not None and any(
+                not self.quoted(m.start()) for m in rules.meta_talk.finditer(self.text)) \
+                and not (rules.meta_unless and any(
+                    not self.quoted(m.start()) for m in rules.meta_unless.finditer(self.text)))
+        return self._meta
 
     def leaving_reason(self, rules: TriageRules) -> bool:
         """Whether the writer gives a happy reason for leaving (``leaving``), in their own
@@ -208,7 +225,7 @@ def _term_hit(term: Term, report: _Report, rules: TriageRules,
     for a category with a ``works_cap``) and whether it is weakened (negated, in scare
     quotes, sarcastic): its first plain match that is not a work's, else the first of
     the others, plain before weakened."""
-    capped = term.category in rules.works_cap
+    capped = term.category in rules.works_cap or term.category in rules.meta_cap
     best: tuple[tuple[bool, bool], float, str, bool, bool] | None = None
     for match in _matches(term, report.text, starts):
         span = report.quoted(match.start())
@@ -233,7 +250,8 @@ def _term_hit(term: Term, report: _Report, rules: TriageRules,
             said = f'words "{_snippet(match.group(0))}" ({", ".join(notes)})'
         else:
             said = f"{term.says} ({report.where(match.start())})"
-        works = capped and report.works_words(rules, match, span)
+        works = capped and report.works_words(rules, match, span,
+                                              term.category in rules.works_cap)
         weight = term.weight * (rules.negated_factor.get(term.category, 0.3) if reasons else 1)
         rank = (works, bool(reasons))
         if rank == (False, False):
@@ -435,10 +453,11 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
 
     # Violent words that are a song's or a novel's, quoted or summarised, are not a threat
     # by themselves: the rules' score stays under the line (the model may still raise it).
-    capped = [category for category, cap in rules.works_cap.items()
+    caps = {**rules.meta_cap, **rules.works_cap}
+    capped = [category for category, cap in caps.items()
               if scores.get(category, 0.0) > cap and category not in own_words]
     for category in capped:
-        scores[category] = rules.works_cap[category]
+        scores[category] = caps[category]
 
     agreed: dict[str, float] = {}    # the model's probability where it agrees
     if learned:
@@ -462,7 +481,8 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
         weight = (float("inf") if category not in agreed
                   else math.nextafter(agreed[category], 0.0))
         hits[category].append((weight, "capped: the words are quoted from a work "
-                               "(a song, a novel, a film), or summarise one"))
+                               "(a song, a novel, a film), summarise one, or are examples "
+                               "in a talk about handling such cases"))
 
     if learned and second_look is not False:
         # Before the suppressions: a withdrawn suggestion must not weaken another one.

@@ -589,6 +589,32 @@ def test_harmless_wording_is_no_emergency_or_doxxing(text, lang):
     assert not {"threat-of-violence", "self-harm", "doxxing"} & suggested(text, lang)
 
 
+# Talk about handling such cases (an RfC, an essay, training, a workshop on threats) uses
+# violent words as examples: capped under the line (meta_talk, works_cap and meta_cap),
+# unless they aim at the reporter or something is happening now.
+@pytest.mark.parametrize("text, lang, category, suggested_", [
+    ("RfC: should the essay on threats say that 'I will kill you' in an edit summary always "
+     "goes to the emergency address?", "en", "threat-of-violence", False),
+    ("Für die Schulung zu Drohungen suchen wir Beispiele wie „Ich bring dich um“ und wie man "
+     "darauf reagiert.", "de", "threat-of-violence", False),
+    ("Draft essay on responding to suicide threats: what to do when someone writes that they "
+     "want to die.", "en", "self-harm", False),
+    ("After my essay on threats and harassment was published, he wrote that he'll find me "
+     "and hurt me. [[Special:Diff/2]]", "en", "threat-of-violence", True),
+    ("I'm writing an essay about self-harm because I cut myself again last night and I "
+     "can't stop.", "en", "self-harm", True),
+    ("The user who ran our suicide prevention training wrote on her talk page that she has "
+     "the pills ready and wants to die tonight. [[Special:Diff/4]]", "en", "self-harm", True),
+    ("Nach dem Vortrag über Gewalt im Netz hat er mir geschrieben, er werde mich abstechen.",
+     "de", "threat-of-violence", True),
+    # a poem is a work, but people in crisis post poems: self-harm has no works cap
+    ('A poem on their user page titled "Last edit" ends: "I won\'t be around to see the '
+     'spring, goodbye to all of you".', "en", "self-harm", True),
+])
+def test_talk_about_handling_cases_is_not_a_case(text, lang, category, suggested_):
+    assert (category in rules_suggested(text, lang)) is suggested_
+
+
 # A goodbye with a concrete, happy reason for leaving (a new job, grandchildren, another
 # project) is a retirement, not a warning sign ("leaving", "farewell: true"); the same
 # goodbye beside a loss, or beside words of despair, stays a crisis.
