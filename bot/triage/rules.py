@@ -38,7 +38,6 @@ class Term:
     where: str = "any"          # any | quoted | own
     quote: bool = True          # may the evidence show the matched words?
     descriptive: bool = False   # names the conduct ("threatened") rather than being it
-    farewell: bool = False      # a goodbye: a happy reason for leaving weakens it
     gate: frozenset[str] | None = None  # a match starts with one of these words (speed)
     # Co-occurrence: each of these must also match in the sentence of the match, so a
     # rule can say "a harm verb, a person it targets and a future or modal marker"
@@ -127,8 +126,6 @@ class TriageRules:
     works_re: re.Pattern[str]
     meta_talk: re.Pattern[str] | None          # talk about handling such cases in general...
     meta_unless: re.Pattern[str] | None        # ...unless something is happening now
-    leaving_reasons: re.Pattern[str] | None    # a happy reason for saying goodbye...
-    leaving_unless: re.Pattern[str] | None     # ...that a loss told beside it cancels
     reporter_target: re.Pattern[str] | None
     evidence_re: re.Pattern[str]
     sarcasm_set: PatternSet
@@ -238,8 +235,7 @@ def _load(path_text: str) -> TriageRules:
                 category=category, pattern=pattern, gate=word_gate(pattern),
                 weight=float(term["weight"]), says=term["says"],
                 where=term.get("where", "any"), quote=term.get("quote", True),
-                descriptive=term.get("descriptive", False),
-                farewell=term.get("farewell", False)))
+                descriptive=term.get("descriptive", False)))
 
     # Account-naming templates come from the shared list (bot/data/wikimedia.yaml); idioms
     # that borrow violent words ("shoot me an e-mail") are blanked the same way.
@@ -293,11 +289,6 @@ def _load(path_text: str) -> TriageRules:
         meta_unless=(_combine(_compile_all(data["meta_talk"]["unless"], name,
                                            "meta_talk.unless"))
                      if "meta_talk" in data else None),
-        leaving_reasons=(_combine(_compile_all(data["leaving"]["reasons"], name,
-                                               "leaving.reasons"))
-                         if "leaving" in data else None),
-        leaving_unless=(_combine(_compile_all(data["leaving"]["unless"], name, "leaving.unless"))
-                        if "leaving" in data else None),
         reporter_target=(_compile(data["reporter_target"], name, "reporter_target",
                                   "reporter_target") if "reporter_target" in data else None),
         evidence_re=_combine(evidence), sarcasm_set=PatternSet(sarcasm),

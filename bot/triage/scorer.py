@@ -108,7 +108,6 @@ class _Report:
         self.sentence_starts = [0] + [m.end() for m in rules.sentence_break.finditer(self.text)]
         self.sarcastic = rules.sarcasm_set.first(self.text) is not None
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
-        self._leaving: bool | None = None
         self._meta: bool | None = None
 
     def quoted(self, pos: int) -> tuple[int, int] | None:
@@ -168,16 +167,6 @@ class _Report:
                 and not (rules.meta_unless and any(
                     not self.quoted(m.start()) for m in rules.meta_unless.finditer(self.text)))
         return self._meta
-
-    def leaving_reason(self, rules: TriageRules) -> bool:
-        """Whether the writer gives a happy reason for leaving (``leaving``), in their own
-        words and not negated ("not because of the new job"), and tells of no loss."""
-        if self._leaving is None:
-            self._leaving = rules.leaving_reasons is not None and any(
-                not self.quoted(m.start()) and not self.negated(rules, m.start())
-                for m in rules.leaving_reasons.finditer(self.text)) and not (
-                rules.leaving_unless and rules.leaving_unless.search(self.text))
-        return self._leaving
 
     def negated(self, rules: TriageRules, start: int) -> bool:
         clause = self.clause_starts[bisect_right(self.clause_starts, start) - 1]
@@ -243,8 +232,6 @@ def _term_hit(term: Term, report: _Report, rules: TriageRules,
                 reasons.append("in scare quotes")
             elif report.sarcastic:
                 reasons.append("sarcastic tone")
-        if term.farewell and report.leaving_reason(rules):
-            reasons.append("a reason for leaving given")
         notes = [term.says] + (["quoted"] if span else []) + reasons
         if term.quote:
             said = f'words "{_snippet(match.group(0))}" ({", ".join(notes)})'

@@ -615,28 +615,27 @@ def test_talk_about_handling_cases_is_not_a_case(text, lang, category, suggested
     assert (category in rules_suggested(text, lang)) is suggested_
 
 
-# A goodbye with a concrete, happy reason for leaving (a new job, grandchildren, another
-# project) is a retirement, not a warning sign ("leaving", "farewell: true"); the same
-# goodbye beside a loss, or beside words of despair, stays a crisis.
-@pytest.mark.parametrize("text, lang, self_harm", [
-    ("After 15 years I'm retiring from editing: my first grandchild arrives in May. I've "
-     "handed my watchlist to the WikiProject. Goodbye and thanks for everything!", "en",
-     False),
-    ("This is my last edit for a while, I'm switching to Wikidata. Farewell, enwiki!", "en",
-     False),
-    ("Nach 20 Jahren mache ich Schluss, ich ziehe zu meiner Tochter nach Kiel. Meine Bücher "
-     "habe ich verschenkt. Macht's gut!", "de", False),
-    ("I lost my job and I'm moving back in with my mother. I've given away my books and "
-     "written goodbye letters to my family.", "en", True),
-    ("My grandchildren will be better off without me. I've given away my things and said "
-     "goodbye to everyone.", "en", True),
-    ("Ich ziehe zu meiner Schwester, aber eigentlich will ich nicht mehr leben. Meine "
-     "Sachen habe ich verschenkt.", "de", True),
-    ("Seit dem Tod meiner Frau ist nur noch der Schrebergarten da. Ich verabschiede mich, "
-     "das war's, sucht mich nicht.", "de", True),
+# Goodbyes beside words that look like a happy reason for leaving (a new job, moving,
+# grandchildren) are still a crisis.  A review found that weakening goodbye signs when a
+# "reason for leaving" matched lost these (95b8a3e, reverted): any future attempt to
+# spare retirements must keep them.
+@pytest.mark.parametrize("text, lang", [
+    ("My partner got a new job abroad and is taking the kids with her. I've sorted out who "
+     "gets my cat and my guitar. Goodbye, it was an honour knowing you all. This is my last "
+     "message.", "en"),
+    ("My mum passed last month. I'm moving to the coast, back to where she took me as a "
+     "child. Said goodbye to everyone I loved. This is my last edit.", "en"),
+    ("Going to see my grandchildren one last time this weekend, then I'll be gone for good. "
+     "The letters are written. Thank you all for everything.", "en"),
+    ("I've got my house in order and left my login details with a friend so my drafts are "
+     "not lost. Tonight will be my last. Goodbye.", "en"),
+    ("Ich habe gestern alles gekauft, das Haus ist leer. Meine Sachen sind verschenkt, der "
+     "Abschiedsbrief ist geschrieben. Lebt wohl.", "de"),
+    ("Ich ziehe die Konsequenzen nach allem, was hier passiert ist. Meine Sachen habe ich "
+     "verschenkt. Mein letzter Beitrag. Macht's gut.", "de"),
 ])
-def test_a_happy_reason_for_leaving_makes_a_goodbye_a_retirement(text, lang, self_harm):
-    assert ("self-harm" in rules_suggested(text, lang)) is self_harm
+def test_goodbyes_beside_a_reason_for_leaving_stay_a_crisis(text, lang):
+    assert "self-harm" in rules_suggested(text, lang)
 
 
 # A death by suicide that is an article's subject (past, dated, a cause of death) is no
