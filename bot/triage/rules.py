@@ -126,7 +126,8 @@ class TriageRules:
     works_re: re.Pattern[str]
     meta_talk: re.Pattern[str] | None          # talk about handling such cases in general...
     meta_unless: re.Pattern[str] | None        # ...unless something is happening now
-    reporter_target: re.Pattern[str] | None
+    reporter_target: re.Pattern[str] | None          # in a match or the words after it
+    reporter_target_before: re.Pattern[str] | None   # in its clause before it (German)
     evidence_re: re.Pattern[str]
     sarcasm_set: PatternSet
     cues_set: PatternSet
@@ -289,8 +290,11 @@ def _load(path_text: str) -> TriageRules:
         meta_unless=(_combine(_compile_all(data["meta_talk"]["unless"], name,
                                            "meta_talk.unless"))
                      if "meta_talk" in data else None),
-        reporter_target=(_compile(data["reporter_target"], name, "reporter_target",
-                                  "reporter_target") if "reporter_target" in data else None),
+        reporter_target=(_compile(data["reporter_target"]["after"], name, "reporter_target",
+                                  "after") if "reporter_target" in data else None),
+        reporter_target_before=(_compile(data["reporter_target"]["before"], name,
+                                         "reporter_target", "before")
+                                if "before" in data.get("reporter_target", {}) else None),
         evidence_re=_combine(evidence), sarcasm_set=PatternSet(sarcasm),
         cues_set=PatternSet(_compile_all(need["cues"], name, "needs_evidence.cues")),
         street_set=PatternSet(_compile_all(info["street"], name, "personal_info.street")))

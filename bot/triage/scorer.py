@@ -38,8 +38,10 @@ _PHONE_CANDIDATE_RE = re.compile(r"\+?\(?\d[\d\s().\-/]{5,18}\d")
 _DIGITS_RE = re.compile(r"\d")
 _IP_RE = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 _EMAILISH_RE = re.compile(r"\S+@\S+")
-_NEXT_WORDS_RE = re.compile(r"(?:[^\w\n.!?;]+\w+){1,3}")    # up to three words after a match
-_LAST_WORDS_RE = re.compile(r"(?:\w+[^\w\n.!?;]+){1,3}$")    # and before it
+# Up to three words after a match, and up to ten of its clause before it; neither
+# crosses a comma, a colon or a dash ("the butler will stab her, says my copy").
+_NEXT_WORDS_RE = re.compile(r"(?:[^\w\n.!?;,:\u2013\u2014]+\w+){1,3}")
+_CLAUSE_BEFORE_RE = re.compile(r"(?:\w+[^\w\n.!?;,:\u2013\u2014]+){1,10}$")
 
 
 def _normalise(text: str) -> str:
@@ -135,12 +137,16 @@ class _Report:
         pos = match.start()
         begin, end = self.sentence(pos)
         if span is None and rules.reporter_target:
-            # Three words either side: a German object comes before its verb ("er werde
-            # mich abstechen"), an English one after it.
-            before = _LAST_WORDS_RE.search(self.text, max(begin, pos - 80), pos)
+            # An English object follows its verb: the match and three words after it.  A
+            # German one may stand anywhere before the verb in its clause ("dass er mich
+            # nach der Premiere umbringen werde"): reporter_target's "before" pattern.
             after = _NEXT_WORDS_RE.match(self.text, match.end(), end)
-            near = rules.reporter_target.finditer(self.text, before.start() if before else pos,
-                                                  after.end() if after else match.end())
+            near = list(rules.reporter_target.finditer(
+                self.text, pos, after.end() if after else match.end()))
+            if rules.reporter_target_before:
+                before = _CLAUSE_BEFORE_RE.search(self.text, max(begin, pos - 120), pos)
+                if before:
+                    near += rules.reporter_target_before.finditer(self.text, before.start(), pos)
             if any(not self.quoted(m.start()) for m in near):
                 return False
         if self.meta_talk(rules):

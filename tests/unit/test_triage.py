@@ -233,6 +233,21 @@ def test_weakened_matches_count_once_not_added_up():
     assert both > rules_score("He did not threaten to kill you.")
 
 
+# Not negations: an if-clause's "don't" ends at its comma, and "would not think twice",
+# "nicht zögern" say the opposite of "not".  Since weakened matches count once, a
+# mistaken negation no longer hides behind several overlapping terms (a review found
+# these three under the line).
+@pytest.mark.parametrize("text, lang", [
+    ("If you don't leave, I'll kill you.", "en"),
+    ("if I don't leave, he will kill me, he wrote.", "en"),
+    ("He would not think twice about stabbing me.", "en"),
+    ("Er würde nicht zögern, mich zu erschießen.", "de"),
+    ("Wenn du das nicht löschst, bring ich dich um.", "de"),
+])
+def test_conditions_and_intensifiers_are_not_negations(text, lang):
+    assert "threat-of-violence" in rules_suggested(text, lang)
+
+
 def test_scare_quotes_and_sarcasm_weaken_words_that_name_conduct():
     straight = score("He threatened me again. [[Special:Diff/1]]", "threat-of-violence")
     scare = score('He "threatened" me again. [[Special:Diff/1]]', "threat-of-violence")
@@ -775,6 +790,11 @@ def test_idioms_are_not_threats_but_the_same_verbs_at_a_person_are(text, lang, t
      "de", True),
     ("The court transcripts say the defendant told her he would kill her; is that a "
      "reliable source?", "en", False),
+    # English objects follow the verb: "my" before it, or after a comma, is no target
+    ("In my novel the villain says he will kill them all.", "en", False),
+    ("The butler will stab her, says my copy of the novel.", "en", False),
+    # a German object may stand well before its verb
+    ("Er schrieb, dass er mich nach der Premiere seines Films umbringen werde.", "de", True),
 ])
 def test_a_works_words_are_not_a_threat_but_the_reporters_own_are(text, lang, threat):
     found = {s.category: s for s in score_report(text, load_rules(lang), learned=False)}
