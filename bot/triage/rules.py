@@ -109,8 +109,6 @@ class TriageRules:
     negated_factor: Mapping[str, float]
     # A category whose every match is a work's words (a song, a novel quoted) is capped.
     works_cap: Mapping[str, float]
-    # ...and one whose every match is an example in talk about such cases (meta_talk).
-    meta_cap: Mapping[str, float]
     suppressed_by: Mapping[str, Suppression]
     settled_in_thread: Mapping[str, Settlement]
     # Wording that says a category does not apply whatever the learned model thinks
@@ -124,8 +122,6 @@ class TriageRules:
     blank_re: re.Pattern[str]          # strip + evidence links + external links
     quotes_re: re.Pattern[str]
     works_re: re.Pattern[str]
-    meta_talk: re.Pattern[str] | None          # talk about handling such cases in general...
-    meta_unless: re.Pattern[str] | None        # ...unless something is happening now
     reporter_target: re.Pattern[str] | None          # in a match or the words after it
     reporter_target_before: re.Pattern[str] | None   # in its clause before it (German)
     evidence_re: re.Pattern[str]
@@ -197,7 +193,6 @@ def _load(path_text: str) -> TriageRules:
     terms: list[Term] = []
     negated: dict[str, float] = {}
     works_cap: dict[str, float] = {}
-    meta_cap: dict[str, float] = {}
     suppressed: dict[str, Suppression] = {}
     settled: dict[str, Settlement] = {}
     vetoes: dict[str, re.Pattern[str]] = {}
@@ -206,8 +201,6 @@ def _load(path_text: str) -> TriageRules:
         negated[category] = float(spec.get("negated_factor", 0.3))
         if "works_cap" in spec:
             works_cap[category] = float(spec["works_cap"])
-        if "meta_cap" in spec:
-            meta_cap[category] = float(spec["meta_cap"])
         if "learned_at" in spec:
             learned_at[category] = float(spec["learned_at"])
         if spec.get("learned_veto"):
@@ -278,18 +271,12 @@ def _load(path_text: str) -> TriageRules:
         boards_without_diffs=frozenset(b.casefold() for b in need["boards_without_diffs"]),
         signals={key: Signal(**value) for key, value in data["signals"].items()},
         terms=tuple(terms), negated_factor=negated, works_cap=works_cap,
-        meta_cap=meta_cap,
         suppressed_by=suppressed, settled_in_thread=settled,
         learned_veto=vetoes, learned_at=learned_at,
         routes=dict(data.get("routes") or {}),
         word_starts=WordStarts(t.gate for t in terms),
         blank_re=_combine((*strip, *evidence, external)), quotes_re=_combine(quotes),
         works_re=_combine(works),
-        meta_talk=(_combine(_compile_all(data["meta_talk"]["talk"], name, "meta_talk.talk"))
-                   if "meta_talk" in data else None),
-        meta_unless=(_combine(_compile_all(data["meta_talk"]["unless"], name,
-                                           "meta_talk.unless"))
-                     if "meta_talk" in data else None),
         reporter_target=(_compile(data["reporter_target"]["after"], name, "reporter_target",
                                   "after") if "reporter_target" in data else None),
         reporter_target_before=(_compile(data["reporter_target"]["before"], name,

@@ -110,7 +110,6 @@ class _Report:
         self.sentence_starts = [0] + [m.end() for m in rules.sentence_break.finditer(self.text)]
         self.sarcastic = rules.sarcasm_set.first(self.text) is not None
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
-        self._meta: bool | None = None
 
     def quoted(self, pos: int) -> tuple[int, int] | None:
         return _containing(self.quotes, self.quote_starts, pos)
@@ -127,11 +126,10 @@ class _Report:
         return self.sentence_starts[i - 1], end
 
     def works_words(self, rules: TriageRules, match: re.Match[str],
-                    span: tuple[int, int] | None, works_too: bool = True) -> bool:
-        """Whether *match* (inside the quotation *span*, if any) is an example in talk
-        about such cases (``meta_talk``) or, with *works_too*, a work's words: its
+                    span: tuple[int, int] | None) -> bool:
+        """Whether *match* (inside the quotation *span*, if any) is a work's words: its
         sentence names a work, or a sentence just before or after the quotation does ("the
-        lyrics go: ..."); and, outside a quotation, it does not make the reporter its
+        lyrics go: ..."), and, outside a quotation, it does not make the reporter its
         target ("he will kill me, like in that film")."""
         works = rules.works_re
         pos = match.start()
@@ -149,10 +147,6 @@ class _Report:
                     near += rules.reporter_target_before.finditer(self.text, before.start(), pos)
             if any(not self.quoted(m.start()) for m in near):
                 return False
-        if self.meta_talk(rules):
-            return True
-        if not works_too:
-            return False
         if works.search(self.text, begin, end):
             return True
         if span is None:
@@ -162,17 +156,6 @@ class _Report:
         after = self.sentence(closing)[1] if closing < len(self.text) else closing
         return bool(works.search(self.text, lead, span[0])
                     or works.search(self.text, span[1], after))
-
-    def meta_talk(self, rules: TriageRules) -> bool:
-        """Whether the report talks about handling such cases in general (an RfC, an
-        essay, training slides, a workshop on threats): its violent words are examples,
-        unless the report tells of something happening now ("tonight", "please help")."""
-        if self._meta is None:
-            self._meta = rules.meta_talk is not None and any(
-                not self.quoted(m.start()) for m in rules.meta_talk.finditer(self.text)) \
-                and not (rules.meta_unless and any(
-                    not self.quoted(m.start()) for m in rules.meta_unless.finditer(self.text)))
-        return self._meta
 
     def negated(self, rules: TriageRules, start: int) -> bool:
         clause = self.clause_starts[bisect_right(self.clause_starts, start) - 1]
@@ -220,7 +203,7 @@ def _term_hit(term: Term, report: _Report, rules: TriageRules,
     for a category with a ``works_cap``) and whether it is weakened (negated, in scare
     quotes, sarcastic): its first plain match that is not a work's, else the first of
     the others, plain before weakened."""
-    capped = term.category in rules.works_cap or term.category in rules.meta_cap
+    capped = term.category in rules.works_cap
     best: tuple[tuple[bool, bool], float, str, bool, bool] | None = None
     for match in _matches(term, report.text, starts):
         span = report.quoted(match.start())
@@ -243,8 +226,7 @@ def _term_hit(term: Term, report: _Report, rules: TriageRules,
             said = f'words "{_snippet(match.group(0))}" ({", ".join(notes)})'
         else:
             said = f"{term.says} ({report.where(match.start())})"
-        works = capped and report.works_words(rules, match, span,
-                                              term.category in rules.works_cap)
+        works = capped and report.works_words(rules, match, span)
         weight = term.weight * (rules.negated_factor.get(term.category, 0.3) if reasons else 1)
         rank = (works, bool(reasons))
         if rank == (False, False):
@@ -446,11 +428,10 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
 
     # Violent words that are a song's or a novel's, quoted or summarised, are not a threat
     # by themselves: the rules' score stays under the line (the model may still raise it).
-    caps = {**rules.meta_cap, **rules.works_cap}
-    capped = [category for category, cap in caps.items()
+    capped = [category for category, cap in rules.works_cap.items()
               if scores.get(category, 0.0) > cap and category not in own_words]
     for category in capped:
-        scores[category] = caps[category]
+        scores[category] = rules.works_cap[category]
 
     agreed: dict[str, float] = {}    # the model's probability where it agrees
     if learned:
@@ -474,8 +455,7 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
         weight = (float("inf") if category not in agreed
                   else math.nextafter(agreed[category], 0.0))
         hits[category].append((weight, "capped: the words are quoted from a work "
-                               "(a song, a novel, a film), summarise one, or are examples "
-                               "in a talk about handling such cases"))
+                               "(a song, a novel, a film), or summarise one"))
 
     if learned and second_look is not False:
         # Before the suppressions: a withdrawn suggestion must not weaken another one.

@@ -604,32 +604,6 @@ def test_harmless_wording_is_no_emergency_or_doxxing(text, lang):
     assert not {"threat-of-violence", "self-harm", "doxxing"} & suggested(text, lang)
 
 
-# Talk about handling such cases (an RfC, an essay, training, a workshop on threats) uses
-# violent words as examples: capped under the line (meta_talk, works_cap and meta_cap),
-# unless they aim at the reporter or something is happening now.
-@pytest.mark.parametrize("text, lang, category, suggested_", [
-    ("RfC: should the essay on threats say that 'I will kill you' in an edit summary always "
-     "goes to the emergency address?", "en", "threat-of-violence", False),
-    ("Für die Schulung zu Drohungen suchen wir Beispiele wie „Ich bring dich um“ und wie man "
-     "darauf reagiert.", "de", "threat-of-violence", False),
-    ("Draft essay on responding to suicide threats: what to do when someone writes that they "
-     "want to die.", "en", "self-harm", False),
-    ("After my essay on threats and harassment was published, he wrote that he'll find me "
-     "and hurt me. [[Special:Diff/2]]", "en", "threat-of-violence", True),
-    ("I'm writing an essay about self-harm because I cut myself again last night and I "
-     "can't stop.", "en", "self-harm", True),
-    ("The user who ran our suicide prevention training wrote on her talk page that she has "
-     "the pills ready and wants to die tonight. [[Special:Diff/4]]", "en", "self-harm", True),
-    ("Nach dem Vortrag über Gewalt im Netz hat er mir geschrieben, er werde mich abstechen.",
-     "de", "threat-of-violence", True),
-    # a poem is a work, but people in crisis post poems: self-harm has no works cap
-    ('A poem on their user page titled "Last edit" ends: "I won\'t be around to see the '
-     'spring, goodbye to all of you".', "en", "self-harm", True),
-])
-def test_talk_about_handling_cases_is_not_a_case(text, lang, category, suggested_):
-    assert (category in rules_suggested(text, lang)) is suggested_
-
-
 # Goodbyes beside words that look like a happy reason for leaving (a new job, moving,
 # grandchildren) are still a crisis.  A review found that weakening goodbye signs when a
 # "reason for leaving" matched lost these (95b8a3e, reverted): any future attempt to
@@ -651,6 +625,31 @@ def test_talk_about_handling_cases_is_not_a_case(text, lang, category, suggested
 ])
 def test_goodbyes_beside_a_reason_for_leaving_stay_a_crisis(text, lang):
     assert "self-harm" in rules_suggested(text, lang)
+
+
+# Real threats and crises in reports that also mention a workshop, training slides, an
+# essay or an RfC on threats.  Capping "talk about handling such cases" (4e9e8b7,
+# reverted after a review) lost these: any future attempt must keep them.
+@pytest.mark.parametrize("text, lang, category", [
+    ('After the safety workshop on threats last Saturday, Grimbold posted this on Lena\'s talk page: "I know where you park, I will slit your throat." [[Special:Diff/1234501]]',
+     'en', 'threat-of-violence'),
+    ('On the talk page of the essay about threats, Ploughman7 replied to Ayesha that he is going to find her and shoot her. [[Special:Diff/1234503]]',
+     'en', 'threat-of-violence'),
+    ('The user who ran our suicide prevention training wrote on her talk page that she has the pills ready and wants to die. [[Special:Diff/1234505]]',
+     'en', 'self-harm'),
+    ('Long-term case, diffs [[Special:Diff/1234511]] [[Special:Diff/1234512]]. Halvorsen wrote to Ines: "you will not live to see Christmas, I will gut you like a fish". He has been at it since spring.\n\nP.S. The slides from the violence workshop are on Meta if anyone wants them.',
+     'en', 'threat-of-violence'),
+    ('Relayed from a participant in the role-play session on violence: her ex-partner, who edits as Mossgiel, commented that he will put a bullet in her head. This is not part of the exercise. [[Special:Diff/1234513]]',
+     'en', 'threat-of-violence'),
+    ('Not sure where this goes. Tamsin_R, who wrote the essay on suicide last year, left a note on her user page saying she will not be here tomorrow and that she has decided to end her life. [[Special:Diff/1234514]]',
+     'en', 'self-harm'),
+    ('Nach der Schulung zu Drohungen hat Kolbenfresser auf der Diskussionsseite von Anja geschrieben: „Ich weiß, wo du wohnst, ich stech dich ab.“ [[Spezial:Diff/2234501]]',
+     'de', 'threat-of-violence'),
+    ('Im Kurier wird seit Tagen über Gewalt gegen Autoren diskutiert, und mittendrin schreibt Nebelhorn der Kollegin Petra, er werde sie erschießen. [[Spezial:Diff/2234502]]',
+     'de', 'threat-of-violence'),
+])
+def test_threats_beside_talk_about_handling_them_stay_suggested(text, lang, category):
+    assert category in rules_suggested(text, lang)
 
 
 # A death by suicide that is an article's subject (past, dated, a cause of death) is no
