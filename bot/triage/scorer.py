@@ -337,8 +337,9 @@ def _personal_emails(text: str, rules: TriageRules) -> Iterator[int]:
 
 
 def _streets(text: str, rules: TriageRules) -> Iterator[int]:
-    first = rules.street_set.first(text)   # the cheap question first: most reports have none
-    if first is not None:
+    """Positions of street addresses, in order (the gated question first: most reports
+    have none)."""
+    if rules.street_set.first(text) is not None:
         yield from sorted({m.start() for p in rules.street for m in p.finditer(text)})
 
 
