@@ -337,9 +337,8 @@ def _personal_emails(text: str, rules: TriageRules) -> Iterator[int]:
 
 
 def _streets(text: str, rules: TriageRules) -> Iterator[int]:
-    """Positions of street addresses, in order (the gated question first: most reports
-    have none)."""
-    if rules.street_set.first(text) is not None:
+    first = rules.street_set.first(text)   # the cheap question first: most reports have none
+    if first is not None:
         yield from sorted({m.start() for p in rules.street for m in p.finditer(text)})
 
 
