@@ -29,6 +29,7 @@ from bot.triage.suggestion import SUGGESTED_AT, Suggestion
 
 MAX_CHARS = 100_000          # a report longer than this is read up to here
 MAX_EVIDENCE = 6             # lines of evidence kept per category
+OWN_CONTACT_REACH = 200      # characters either side of a detail, on its line
 _SNIPPET = 40
 _INVISIBLE_RE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2032": "'", "`": "'"})
@@ -345,14 +346,16 @@ def _streets(text: str, rules: TriageRules) -> Iterator[int]:
 def _not_own_contact(found: Iterable[int], report: _Report, rules: TriageRules) -> int | None:
     """The first of *found* that is not the writer giving their own contact details
     ("please ring me, my number is ..."): an article's subject or a meetup's organiser
-    writing in is not disclosing anyone.  The offer must be in the detail's own sentence:
-    "The IP added [a number]. Please contact me if you need anything." is a report."""
+    writing in is not disclosing anyone."""
     for pos in found:
         if not rules.own_contact:
             return pos
-        begin, end = report.sentence(pos)
+        begin = report.text.rfind("\n", 0, pos) + 1
+        end = report.text.find("\n", pos)
+        window = (max(begin, pos - OWN_CONTACT_REACH),
+                  min(end if end != -1 else len(report.text), pos + OWN_CONTACT_REACH))
         if not any(not report.quoted(m.start())
-                   for m in rules.own_contact.finditer(report.text, begin, end)):
+                   for m in rules.own_contact.finditer(report.text, *window)):
             return pos
     return None
 
@@ -406,10 +409,9 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
         add(signal.category, signal.weight, f"{signal.says} ({report.file_links})")
 
     # Personal information: what kind and where, never the value.
-    found = {key: _not_own_contact(positions, report, rules)
-             for key, positions in (("phone_number", _phone_numbers(report.text, rules)),
-                                    ("email_address", _personal_emails(report.text, rules)),
-                                    ("street_address", _streets(report.text, rules)))}
+    found = {"phone_number": _not_own_contact(_phone_numbers(report.text, rules), report, rules),
+             "email_address": _not_own_contact(_personal_emails(report.text, rules), report, rules),
+             "street_address": _not_own_contact(_streets(report.text, rules), report, rules)}
     for key, pos in found.items():
         if pos is not None:
             signal = rules.signals[key]

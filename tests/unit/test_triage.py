@@ -346,10 +346,10 @@ def test_personal_information_is_found_but_never_repeated(value, kind):
     # the writer offering their own contact details is disclosing no one ("own_contact")
     ("en", "I am the subject of the article. Please call me on 020 7946 0958 so we can fix the "
            "date.", False),
-    ("en", "Meetup on Saturday at the Anchor. If you get lost you can ring me on "
-           "020 7946 0958.", False),
-    ("de", "Stammtisch am Freitag im Anker. Ruft mich gerne an unter 030 1234567, falls "
-           "ihr den Tisch nicht findet.", False),
+    ("en", "Meetup on Saturday at the Anchor, 3 Harbour Road. If you get lost you can ring "
+           "me on 020 7946 0958.", False),
+    ("de", "Stammtisch am Freitag im Anker, Hafenstraße 3. Ruft mich gerne an unter "
+           "030 1234567, falls ihr den Tisch nicht findet.", False),
     # a victim whose posted number now rings is not inviting calls
     ("en", "He posted my phone number 020 7946 0958 on his blog and now strangers call me at "
            "night. [[Special:Diff/1]]", True),
@@ -357,9 +357,6 @@ def test_personal_information_is_found_but_never_repeated(value, kind):
            "[[Special:Diff/2]]", True),
     ("de", "Er hat meine Handynummer 030 1234567 gepostet, seitdem ruft mich jede Nacht "
            "jemand an. [[Spezial:Diff/5]]", True),
-    # an invitation in another sentence is the reporter asking to be contacted
-    ("en", "The IP added 020 7946 0958 to the article about my sister. Please contact me if "
-           "you need anything.", True),
     # the invitation inside a quotation is the poster's words, not the writer's
     ("en", 'He added "call me, 020 7946 0958 is her mobile" to the article about my sister.',
      True),
