@@ -99,7 +99,6 @@ class TriageRules:
     email_header: re.Pattern[str] | None
     public_email_domains: tuple[str, ...]
     street: tuple[re.Pattern[str], ...]
-    own_contact: re.Pattern[str] | None    # the writer giving their own phone, address...
     conduct_categories: tuple[str, ...]
     conduct_at: float
     conduct_cues: tuple[re.Pattern[str], ...]
@@ -262,9 +261,6 @@ def _load(path_text: str) -> TriageRules:
                       if "email_header" in info else None),
         public_email_domains=wikimedia.public_email_domains(),
         street=_compile_all(info["street"], name, "personal_info.street"),
-        own_contact=(_combine(_compile_all(info["own_contact"], name,
-                                           "personal_info.own_contact"))
-                     if info.get("own_contact") else None),
         conduct_categories=tuple(need["conduct_categories"]),
         conduct_at=float(need["conduct_at"]),
         conduct_cues=_compile_all(need["cues"], name, "needs_evidence.cues"),

@@ -29,7 +29,6 @@ from bot.triage.suggestion import SUGGESTED_AT, Suggestion
 
 MAX_CHARS = 100_000          # a report longer than this is read up to here
 MAX_EVIDENCE = 6             # lines of evidence kept per category
-OWN_CONTACT_REACH = 200      # characters either side of a detail, on its line
 _SNIPPET = 40
 _INVISIBLE_RE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2032": "'", "`": "'"})
@@ -308,8 +307,8 @@ def _site_kind(domain: str, rules: TriageRules) -> str | None:
     return None
 
 
-def _phone_numbers(text: str, rules: TriageRules) -> Iterator[int]:
-    """Positions of real-looking phone numbers (the parser decides), in order."""
+def _has_phone_number(text: str, rules: TriageRules) -> int | None:
+    """Position of the first real-looking phone number (the parser decides), or None."""
     for candidate in _PHONE_CANDIDATE_RE.finditer(text):
         value = candidate.group(0).strip()
         if not 7 <= len(_DIGITS_RE.findall(value)) <= 15 or _IP_RE.fullmatch(value):
@@ -320,13 +319,13 @@ def _phone_numbers(text: str, rules: TriageRules) -> Iterator[int]:
             except phonenumbers.NumberParseException:
                 continue
             if phonenumbers.is_valid_number(number):
-                yield candidate.start()
-                break
+                return candidate.start()
+    return None
 
 
-def _personal_emails(text: str, rules: TriageRules) -> Iterator[int]:
-    """Where e-mail addresses that could be someone's personal one are: not a public
-    role address, nor one in the header lines of a pasted e-mail."""
+def _personal_email(text: str, rules: TriageRules) -> int | None:
+    """Where the first e-mail address that could be someone's personal one is: not a
+    public role address, nor one in the header lines of a pasted e-mail."""
     for match in rules.email.finditer(text):
         domain = match.group(0).rpartition("@")[2].casefold()
         if _in_domains(domain, rules.public_email_domains):
@@ -334,29 +333,7 @@ def _personal_emails(text: str, rules: TriageRules) -> Iterator[int]:
         line = text[text.rfind("\n", 0, match.start()) + 1:match.start()]
         if rules.email_header and rules.email_header.search(line):
             continue
-        yield match.start()
-
-
-def _streets(text: str, rules: TriageRules) -> Iterator[int]:
-    first = rules.street_set.first(text)   # the cheap question first: most reports have none
-    if first is not None:
-        yield from sorted({m.start() for p in rules.street for m in p.finditer(text)})
-
-
-def _not_own_contact(found: Iterable[int], report: _Report, rules: TriageRules) -> int | None:
-    """The first of *found* that is not the writer giving their own contact details
-    ("please ring me, my number is ..."): an article's subject or a meetup's organiser
-    writing in is not disclosing anyone."""
-    for pos in found:
-        if not rules.own_contact:
-            return pos
-        begin = report.text.rfind("\n", 0, pos) + 1
-        end = report.text.find("\n", pos)
-        window = (max(begin, pos - OWN_CONTACT_REACH),
-                  min(end if end != -1 else len(report.text), pos + OWN_CONTACT_REACH))
-        if not any(not report.quoted(m.start())
-                   for m in rules.own_contact.finditer(report.text, *window)):
-            return pos
+        return match.start()
     return None
 
 
@@ -409,9 +386,10 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
         add(signal.category, signal.weight, f"{signal.says} ({report.file_links})")
 
     # Personal information: what kind and where, never the value.
-    found = {"phone_number": _not_own_contact(_phone_numbers(report.text, rules), report, rules),
-             "email_address": _not_own_contact(_personal_emails(report.text, rules), report, rules),
-             "street_address": _not_own_contact(_streets(report.text, rules), report, rules)}
+    found = {"phone_number": _has_phone_number(report.text, rules)}
+    found["email_address"] = _personal_email(report.text, rules)
+    street = rules.street_set.first(report.text)
+    found["street_address"] = street.start() if street else None
     for key, pos in found.items():
         if pos is not None:
             signal = rules.signals[key]

@@ -342,33 +342,6 @@ def test_personal_information_is_found_but_never_repeated(value, kind):
             assert not re.search(r"\d", evidence), evidence
 
 
-@pytest.mark.parametrize("lang, text, counted", [
-    # the writer offering their own contact details is disclosing no one ("own_contact")
-    ("en", "I am the subject of the article. Please call me on 020 7946 0958 so we can fix the "
-           "date.", False),
-    ("en", "Meetup on Saturday at the Anchor, 3 Harbour Road. If you get lost you can ring "
-           "me on 020 7946 0958.", False),
-    ("de", "Stammtisch am Freitag im Anker, Hafenstraße 3. Ruft mich gerne an unter "
-           "030 1234567, falls ihr den Tisch nicht findet.", False),
-    # a victim whose posted number now rings is not inviting calls
-    ("en", "He posted my phone number 020 7946 0958 on his blog and now strangers call me at "
-           "night. [[Special:Diff/1]]", True),
-    ("en", "Someone put my home address, 14 Alder Road, on a forum. People keep texting me. "
-           "[[Special:Diff/2]]", True),
-    ("de", "Er hat meine Handynummer 030 1234567 gepostet, seitdem ruft mich jede Nacht "
-           "jemand an. [[Spezial:Diff/5]]", True),
-    # the invitation inside a quotation is the poster's words, not the writer's
-    ("en", 'He added "call me, 020 7946 0958 is her mobile" to the article about my sister.',
-     True),
-])
-def test_own_contact_details_offered_are_not_a_disclosure(lang, text, counted):
-    rules = load_rules(lang)
-    evidence = [e for s in score_report(text, rules, learned=False) for e in s.evidence]
-    found = any(e.startswith(("a phone number", "a street address", "eine Telefonnummer",
-                              "eine Straßenadresse")) for e in evidence)
-    assert found is counted, evidence
-
-
 @pytest.mark.parametrize("lang, text", [
     ("en", "---------- Forwarded message ---------\nFrom: Tamsin Rook <tamsin.rook@example.org>\n"
            "To: info-en@example.org\n\nYou are an idiot. [[Special:Diff/8]]"),
