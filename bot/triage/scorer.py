@@ -131,23 +131,10 @@ class _Report:
         lyrics go: ..."), and, outside a quotation, it does not make the reporter its
         target ("he will kill me, like in that film")."""
         works = rules.works_re
-        pos = match.start()
-        begin, end = self.sentence(pos)
-        if span is None and rules.reporter_target:
-            # An English object follows its verb: the match and three words after it.  A
-            # German one may stand anywhere before the verb in its clause ("dass er mich
-            # nach der Premiere umbringen werde"): reporter_target's "before" pattern.
-            after = _NEXT_WORDS_RE.match(self.text, match.end(), end)
-            near = list(rules.reporter_target.finditer(
-                self.text, pos, after.end() if after else match.end()))
-            if rules.reporter_target_before:
-                before = _CLAUSE_BEFORE_RE.search(self.text, max(begin, pos - 120), pos)
-                if before:
-                    near += rules.reporter_target_before.finditer(self.text, before.start(), pos)
-            if any(not self.quoted(m.start()) for m in near):
-                return False
+        begin, end = self.sentence(match.start())
         if works.search(self.text, begin, end):
-            return True
+            # Only asked once a work is named: most sentences name none.
+            return span is not None or not self._aims_at_reporter(rules, match, begin, end)
         if span is None:
             return False
         lead = self.sentence(span[0])[0]
@@ -155,6 +142,25 @@ class _Report:
         after = self.sentence(closing)[1] if closing < len(self.text) else closing
         return bool(works.search(self.text, lead, span[0])
                     or works.search(self.text, span[1], after))
+
+    def _aims_at_reporter(self, rules: TriageRules, match: re.Match[str],
+                          begin: int, end: int) -> bool:
+        """Whether a word of ``reporter_target``, outside a quotation, makes the reporter
+        the target of *match* (in its sentence *begin*..*end*).  An English object follows
+        its verb: the match and three words after it.  A German one may stand anywhere
+        before the verb in its clause ("dass er mich nach der Premiere umbringen werde"):
+        the "before" pattern."""
+        if not rules.reporter_target:
+            return False
+        pos = match.start()
+        after = _NEXT_WORDS_RE.match(self.text, match.end(), end)
+        near = list(rules.reporter_target.finditer(
+            self.text, pos, after.end() if after else match.end()))
+        if rules.reporter_target_before:
+            before = _CLAUSE_BEFORE_RE.search(self.text, max(begin, pos - 120), pos)
+            if before:
+                near += rules.reporter_target_before.finditer(self.text, before.start(), pos)
+        return any(not self.quoted(m.start()) for m in near)
 
     def negated(self, rules: TriageRules, start: int) -> bool:
         clause = self.clause_starts[bisect_right(self.clause_starts, start) - 1]
@@ -203,7 +209,7 @@ def _term_hit(term: Term, report: _Report, rules: TriageRules,
     quotes, sarcastic): its first plain match that is not a work's, else the first of
     the others, plain before weakened."""
     capped = term.category in rules.works_cap
-    best: tuple[tuple[bool, bool], float, str, bool, bool] | None = None
+    best: tuple[tuple[bool, bool], float, str] | None = None  # (works, weakened), ...
     for match in _matches(term, report.text, starts):
         span = report.quoted(match.start())
         if (term.where == "quoted" and not span) or (term.where == "own" and span):
@@ -231,8 +237,8 @@ def _term_hit(term: Term, report: _Report, rules: TriageRules,
         if rank == (False, False):
             return weight, said, False, False
         if best is None or rank < best[0]:
-            best = rank, weight, said, works, bool(reasons)
-    return best[1:] if best else None
+            best = rank, weight, said
+    return (best[1], best[2], *best[0]) if best else None
 
 
 def _domain(url: str) -> str:
