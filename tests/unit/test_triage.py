@@ -646,6 +646,35 @@ def test_a_past_death_by_suicide_is_a_subject_not_a_crisis(text, lang, self_harm
     assert ("self-harm" in rules_suggested(text, lang)) is self_harm
 
 
+# The reporter saying whom a message threatens ("the name is a threat against Thando")
+# suggests a threat; a question, a threat to the project or to someone's work does not.
+@pytest.mark.parametrize("text, threat", [
+    ("* {{user-uaa|Ruthven Must Bleed}} – a username that is a threat against an existing "
+     "editor, [[User:Ruthven]], who blocked the previous account.", True),
+    ("The name is obviously a threat against Thando. [[Special:Log/newusers]]", True),
+    ("An IP posted a list of editors who will pay. Please look at it as a threat, not as "
+     "vandalism. [[Special:Diff/1213300999]]", True),
+    ("Is this a threat against me? [[Special:Diff/1]]", False),
+    ("This sock farm is a threat to the project and to our neutrality. [[Special:Diff/1]]",
+     False),
+    ("His mass reverts are a threat to my work on the article. [[Special:Diff/1]]", False),
+    ("It is not a threat against you, only a prediction about the RfC. [[Special:Diff/1]]",
+     False),    ("He says he will sue; that is a legal threat to me. [[Special:Diff/1]]", False),
+])
+def test_the_reporter_naming_whom_it_threatens(text, threat):
+    assert ("threat-of-violence" in rules_suggested(text, "en")) is threat
+
+
+# German names a street the way English does ("you live on Wren Lane"); without a house
+# number it is a description, not an address, and under the line by itself.
+def test_a_street_someone_lives_in_is_described():
+    text = "Er schrieb: „Du wohnst doch in der Kastanienallee, oder?“ [[Spezial:Diff/1]]"
+    found = {s.category: s for s in score_report(text, load_rules("de"), learned=False)}
+    assert "doxxing" in found and 0.3 < found["doxxing"].score < 0.5
+    assert "doxxing" not in rules_suggested(
+        "Goethe lebte am Frauenplan; in der Seifengasse wohnte er nie.", "de")
+
+
 # Telling someone else to kill themselves is a personal attack, not a sign that the writer
 # or the target is at risk (the corpora's convention); the writer's own words about
 # themselves still are.
