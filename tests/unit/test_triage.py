@@ -665,6 +665,46 @@ def test_the_reporter_naming_whom_it_threatens(text, threat):
     assert ("threat-of-violence" in rules_suggested(text, "en")) is threat
 
 
+# Veiled threats in families the corpora share: a weapon brought along, greetings to
+# someone's family beside a place or time, a warning to watch oneself, someone's safety
+# put in question.  A weapon in an article, a museum, or a kind greeting stays under the
+# line.
+@pytest.mark.parametrize("text, lang, threat", [
+    ('An IP wrote: "tomorrow second period I bring my dad\'s gun to school, Mrs K first". '
+     '[[Special:Diff/1]]', "en", True),
+    ("Eine IP schrieb: „morgen komm ich mit der Waffe von meinem Vater, dann sehen alle, was "
+     "passiert“ [[Spezial:Diff/1]]", "de", True),
+    ('In the edit summary: "say hi to your daughter at Quillfield Elementary for me". '
+     '[[Special:Diff/1]]', "en", True),
+    ("Er schrieb: „Grüß deine Tochter von mir, die Schule ist ja gleich um die Ecke.“ "
+     "[[Spezial:Diff/1]]", "de", True),
+    ('He wrote: "he had better watch himself round the clubrooms or he\'ll be carried out". '
+     '[[Special:Diff/1]]', "en", True),
+    ('He wrote: "trustees should think hard about whether they\'ll feel safe walking around '
+     'Wikimania". [[Special:Diff/1]]', "en", True),
+    ("The article says the attacker came with a knife and a rifle. [[Special:Diff/1]]", "en",
+     False),
+    ("The museum will bring the knife collection to the exhibition; can we photograph it? "
+     "[[Special:Diff/1]]", "en", False),
+    ('She wrote "thanks for the help, say hi to your wife from the whole project!" on my talk '
+     'page. [[Special:Diff/1]]', "en", False),
+    ("Sie schrieb „Danke, und liebe Grüße an deine Frau vom ganzen Team!“ [[Spezial:Diff/1]]",
+     "de", False),
+    ("Bringt bitte eure Kameras mit, ich komme mit dem Stativ. [[Spezial:Diff/1]]", "de", False),    # a review of the ninth round's versions of these classes found these near misses
+    ("For the banner workshop please turn up with a glue gun if you have one.", "en", False),
+    ("He turned up at the arbitration case with a smoking gun: the diff where the sock forgot "
+     "to log in.", "en", False),
+    ("People who come to AfD with an axe to grind should be topic-banned.", "en", False),
+    ('He mass-messaged 30 editors: "Please vote keep at the AfD, and say hello to your family '
+     'for me!" [[Special:Diff/6301]]', "en", False),
+    ("Seine Antwort auf mein Dankeschön: „Grüß deine Tochter, sie hat beim Fotowettbewerb toll "
+     "abgeschnitten.“", "de", False),
+    ("Kommt zum Workshop am besten mit einer Pistole für die Heißklebe-Arbeiten.", "de", False),
+])
+def test_veiled_threats_of_the_shared_families(text, lang, threat):
+    assert ("threat-of-violence" in rules_suggested(text, lang)) is threat
+
+
 # German names a street the way English does ("you live on Wren Lane"); without a house
 # number it is a description, not an address, and under the line by itself.
 def test_a_street_someone_lives_in_is_described():
