@@ -682,6 +682,13 @@ def test_the_reporter_naming_whom_it_threatens(text, threat):
      '[[Special:Diff/1]]', "en", True),
     ('He wrote: "trustees should think hard about whether they\'ll feel safe walking around '
      'Wikimania". [[Special:Diff/1]]', "en", True),
+    ("He told the meetup group he'll be at the editathon packing a gun and looking for me.",
+     "en", True),
+    ("Er schrieb: „Ich komme bewaffnet zum Stammtisch.“ [[Spezial:Diff/7203]]", "de", True),
+    ("Seine Nachricht: „Beim nächsten Treffen hab ich eine Pistole dabei, nur damit du's "
+     "weißt.“", "de", True),
+    ("Please come armed with sources next time, not opinions.", "en", False),
+    ("I'll be armed with coffee and cake at the meetup on Saturday!", "en", False),
     ("The article says the attacker came with a knife and a rifle. [[Special:Diff/1]]", "en",
      False),
     ("The museum will bring the knife collection to the exhibition; can we photograph it? "
