@@ -756,6 +756,19 @@ def test_near_misses_of_the_eleventh_rounds_classes_stay_under_the_line(text, la
     assert "threat-of-violence" not in rules_suggested(text, lang)
 
 
+# Photographing for Commons is no shooting; a person after the building still is.
+@pytest.mark.parametrize("text, threat", [
+    ("Commons:Help desk: I want to shoot the old Kellbridge fire station from the street "
+     "for the article.", False),
+    ("The regimental museum brings two flintlock pistols to the photo session so we can "
+     "shoot them for Commons.", False),
+    ('He wrote: "I will shoot the station manager tomorrow." [[Special:Diff/1]]', True),
+    ('He wrote: "I\'ll shoot them all at the meetup". [[Special:Diff/1]]', True),
+])
+def test_shooting_a_building_or_for_commons_is_photography(text, threat):
+    assert ("threat-of-violence" in rules_suggested(text, "en")) is threat
+
+
 # German names a street the way English does ("you live on Wren Lane"); without a house
 # number it is a description, not an address, and under the line by itself.
 def test_a_street_someone_lives_in_is_described():
