@@ -1209,3 +1209,33 @@ def test_the_rules_leave_near_misses_alone_that_the_model_flags(lang, outcome, a
     found = {f.code for f in check(text, lang=lang, outcome=outcome, audience=audience,
                                    learned=False) if f.severity in ("error", "warning")}
     assert not found - WHOLE_TEXT_CODES
+
+
+# The plainest advice against a place of help, which the authors' subtler wordings had
+# left without a class; beside it, the same words in reassurance, timing or encouragement.
+@pytest.mark.parametrize("text, lang, flagged", [
+    ("I wouldn't go to the police with this.", "en", True),
+    ("Don't bother emailing the Foundation about it.", "en", True),
+    ("There's no point going to the police over a few comments.", "en", True),
+    ("Going to the police would only make it worse.", "en", True),
+    ("Please don't escalate this to ArbCom.", "en", True),
+    ("Ich würde an deiner Stelle nicht zur Polizei gehen.", "de", True),
+    ("Die Polizei einzuschalten macht es nur schlimmer.", "de", True),
+    ("Don't hesitate to contact the police if you feel unsafe.", "en", False),
+    ("You don't need to email T&S as well; I've forwarded it.", "en", False),
+    ("Please don't wait to call the police if he turns up.", "en", False),
+    ("You don't need to go to the police for us to act.", "en", False),
+    ("There is no need to contact a lawyer before we finish our review, but you may.", "en",
+     False),
+    ("You don't need to hold off on contacting the police; call them now if you feel unsafe.",
+     "en", False),
+    ("They do not, though, go far enough for stewards to step in.", "en", False),
+    ("Ich würde nicht zögern, die Polizei einzuschalten.", "de", False),
+    ("Ich habe es an die Foundation weitergeleitet, du musst nicht zusätzlich schreiben.", "de",
+     False),
+])
+def test_plain_advice_against_a_place_of_help(text, lang, flagged):
+    codes = {f.code for f in check(text, lang=lang, outcome="non-actionable",
+                                   audience="reporter", learned=False)}
+    assert ("threatens-or-discourages-victim" in codes) is flagged
+
