@@ -215,20 +215,18 @@ def main() -> None:
           f"baseline's time")
 
     d, h = results["dev"], results["heldout"]
-    later = "; ".join(
-        f"{split} P {r['micro'][0]:.2f} R {r['micro'][1]:.2f}, good flagged "
-        f"{r['good'][0]}/{r['good'][1]}"
-        for split, r in results.items() if split.startswith("heldout-"))
-    untuned = "; ".join(
-        f"{split} P {r['micro'][0]:.2f} R {r['micro'][1]:.2f}, good flagged "
-        f"{r['good'][0]}/{r['good'][1]}"
-        for split, r in results.items() if split.startswith("untuned-"))
+
+    def files(prefix: str) -> str:
+        return "; ".join(f"{split} P {r['micro'][0]:.2f} R {r['micro'][1]:.2f}, good flagged "
+                         f"{r['good'][0]}/{r['good'][1]}"
+                         for split, r in results.items() if split.startswith(prefix))
+
     print(f"SUMMARY replies: dev micro P {d['micro'][0]:.2f} R {d['micro'][1]:.2f} "
           f"(keywords {d['base'][0]:.2f}/{d['base'][1]:.2f}); heldout micro P "
           f"{h['micro'][0]:.2f} R {h['micro'][1]:.2f} (keywords {h['base'][0]:.2f}/"
           f"{h['base'][1]:.2f}); good replies flagged dev {d['good'][0]}/{d['good'][1]}, "
-          f"heldout {h['good'][0]}/{h['good'][1]}; other authors' held-out files: {later}; "
-          f"untuned development authors: {untuned}; "
+          f"heldout {h['good'][0]}/{h['good'][1]}; other authors' held-out files: {files('heldout-')}; "
+          f"untuned development authors: {files('untuned-')}; "
           f"check() {n / t_ours:,.0f} replies/s, "
           f"x{t_ours / t_naive:.1f} the keyword baseline's time")
 

@@ -392,10 +392,10 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
         add(signal.category, signal.weight, f"{signal.says} ({report.file_links})")
 
     # Personal information: what kind and where, never the value.
-    found = {"phone_number": _has_phone_number(report.text, rules)}
-    found["email_address"] = _personal_email(report.text, rules)
     street = rules.street_set.first(report.text)
-    found["street_address"] = street.start() if street else None
+    found = {"phone_number": _has_phone_number(report.text, rules),
+             "email_address": _personal_email(report.text, rules),
+             "street_address": street.start() if street else None}
     for key, pos in found.items():
         if pos is not None:
             signal = rules.signals[key]

@@ -1233,40 +1233,33 @@ def test_the_rules_leave_near_misses_alone_that_the_model_flags(lang, outcome, a
     ("Ich würde nicht zögern, die Polizei einzuschalten.", "de", False),
     ("Ich habe es an die Foundation weitergeleitet, du musst nicht zusätzlich schreiben.", "de",
      False),
+    # a review of the class (55 sentences) found these flagged by its first version:
+    # reassurance, a negated harm, someone else's claim reported to be contradicted,
+    # another address of the same place, "your report" as a noun
+    ("You don't need to email the Foundation yourself; I have already passed your report to Trust & Safety.",
+     'en', False),
+    ("There's no need to contact the stewards yourself, because I've opened a global lock request on your behalf.",
+     'en', False),
+    ('Going to the police will not make things worse for you on the wiki; your account stays protected either way.',
+     'en', False),
+    ('Eine Anzeige bei der Polizei macht es nicht schlimmer für Sie; Ihr Konto bleibt geschützt.',
+     'de', False),
+    ('It is not pointless to contact Trust & Safety; they can act on things we volunteers cannot.',
+     'en', False),
+    ('Ich würde nicht zögern, zur Polizei zu gehen, wenn Sie sich bedroht fühlen.',
+     'de', False),
+    ("I understand someone told you there's no point going to the police. I disagree, and I'd support you if you decide to.",
+     'en', False),
+    ('Your friend said it was no use going to the police; from what you describe, I think it is worth a try.',
+     'en', False),
+    ("The harasser's claim that going to the police would only make it worse is false and meant to scare you.",
+     'en', False),
+    ("Please don't email the Foundation's press address; the right one is ca@wikimedia.example, and they handle this kind of case.",
+     'en', False),
+    ("Don't bother rewriting your report for Trust & Safety; just forward them this thread as it is.",
+     'en', False),
 ])
 def test_plain_advice_against_a_place_of_help(text, lang, flagged):
     codes = {f.code for f in check(text, lang=lang, outcome="non-actionable",
                                    audience="reporter", learned=False)}
     assert ("threatens-or-discourages-victim" in codes) is flagged
-
-# A review of the class above (55 sentences) found these healthy ones flagged by its first
-# version: reassurance, a negated harm, someone else's claim reported to be contradicted,
-# another address of the same place, "your report" as a noun.
-@pytest.mark.parametrize("text, lang", [
-    ("You don't need to email the Foundation yourself; I have already passed your report to Trust & Safety.",
-     'en'),
-    ("There's no need to contact the stewards yourself, because I've opened a global lock request on your behalf.",
-     'en'),
-    ('Going to the police will not make things worse for you on the wiki; your account stays protected either way.',
-     'en'),
-    ('Eine Anzeige bei der Polizei macht es nicht schlimmer für Sie; Ihr Konto bleibt geschützt.',
-     'de'),
-    ('It is not pointless to contact Trust & Safety; they can act on things we volunteers cannot.',
-     'en'),
-    ('Ich würde nicht zögern, zur Polizei zu gehen, wenn Sie sich bedroht fühlen.',
-     'de'),
-    ("I understand someone told you there's no point going to the police. I disagree, and I'd support you if you decide to.",
-     'en'),
-    ('Your friend said it was no use going to the police; from what you describe, I think it is worth a try.',
-     'en'),
-    ("The harasser's claim that going to the police would only make it worse is false and meant to scare you.",
-     'en'),
-    ("Please don't email the Foundation's press address; the right one is ca@wikimedia.example, and they handle this kind of case.",
-     'en'),
-    ("Don't bother rewriting your report for Trust & Safety; just forward them this thread as it is.",
-     'en'),
-])
-def test_healthy_words_near_a_place_of_help_raise_no_warning(text, lang):
-    codes = {f.code for f in check(text, lang=lang, outcome="non-actionable",
-                                   audience="reporter", learned=False)}
-    assert "threatens-or-discourages-victim" not in codes
