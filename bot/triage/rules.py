@@ -224,11 +224,26 @@ def _load(path_text: str) -> TriageRules:
                          for j, p in enumerate(term.get("same_sentence", ())))
             unless = tuple(_compile(p, name, where, f"unless_sentence[{j}]")
                            for j, p in enumerate(term.get("unless_sentence", ())))
-            terms.append(Term(same_sentence=also, unless_sentence=unless,
-                category=category, pattern=pattern, gate=word_gate(pattern),
-                weight=float(term["weight"]), says=term["says"],
-                where=term.get("where", "any"), quote=term.get("quote", True),
-                descriptive=term.get("descriptive", False)))
+            shared = dict(same_sentence=also, unless_sentence=unless, category=category,
+                          weight=float(term["weight"]), says=term["says"],
+                          quote=term.get("quote", True),
+                          descriptive=term.get("descriptive", False))
+            if "own_subject" not in term:
+                terms.append(Term(pattern=pattern, gate=word_gate(pattern),
+                                  where=term.get("where", "any"), **shared))
+                continue
+            # One wording, two readings: quoted, the words are the threat ("I'll bring my
+            # gun"); in the reporter's own words only someone else's act named before
+            # them is ("he said he'd bring his gun"), not the reporter's own plans.
+            if "where" in term:
+                raise DataError(f"{name}: entry {where}, field 'own_subject': a term with "
+                                f"an own_subject is read in quotations and in the "
+                                f"reporter's own words, so it takes no 'where'.")
+            subject = _compile(term["own_subject"], name, where, "own_subject")
+            own = _compile(f"(?:{subject.pattern})(?:{pattern.pattern})", name, where)
+            terms.append(Term(pattern=pattern, gate=word_gate(pattern), where="quoted",
+                              **shared))
+            terms.append(Term(pattern=own, gate=word_gate(own), where="own", **shared))
 
     # Account-naming templates come from the shared list (bot/data/wikimedia.yaml); idioms
     # that borrow violent words ("shoot me an e-mail") are blanked the same way.

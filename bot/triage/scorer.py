@@ -313,7 +313,7 @@ def _site_kind(domain: str, rules: TriageRules) -> str | None:
     return None
 
 
-def _has_phone_number(text: str, rules: TriageRules) -> int | None:
+def _phone_number(text: str, rules: TriageRules) -> int | None:
     """Position of the first real-looking phone number (the parser decides), or None."""
     for candidate in _PHONE_CANDIDATE_RE.finditer(text):
         value = candidate.group(0).strip()
@@ -393,7 +393,7 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
 
     # Personal information: what kind and where, never the value.
     street = rules.street_set.first(report.text)
-    found = {"phone_number": _has_phone_number(report.text, rules),
+    found = {"phone_number": _phone_number(report.text, rules),
              "email_address": _personal_email(report.text, rules),
              "street_address": street.start() if street else None}
     for key, pos in found.items():

@@ -527,6 +527,28 @@ def test_a_broken_same_sentence_pattern_names_its_field(tmp_path):
                                            "same_sentence": ["b", "(unclosed"]})
 
 
+def test_an_own_subject_term_reads_quotations_as_they_are_and_own_words_after_a_subject(
+        tmp_path):
+    rules = _with_term(tmp_path, "threat-of-violence", {
+        "pattern": r"\bbring\w* (?:my|his) zapper\b", "weight": 0.8, "says": "zapper",
+        "own_subject": r"\b(?:he|she)\b(?:\s+\w+){0,3}?\s+"})
+    found = lambda text: {s.category: s.score
+                          for s in score_report(text, rules, learned=False)}
+    # Quoted, the words are the act; in the reporter's words only someone else's act is.
+    assert found('He wrote: "tomorrow I bring my zapper to the meetup" [[Special:Diff/1]]'
+                 )["threat-of-violence"] >= 0.5
+    assert found("He told me he will bring his zapper to the meetup. [[Special:Diff/1]]"
+                 )["threat-of-violence"] >= 0.5
+    assert "threat-of-violence" not in found(
+        "I will bring my zapper to the meetup for the demo. [[Special:Diff/1]]")
+    for name, extra in (("where", {"own_subject": "b", "where": "own"}),
+                        ("unclosed", {"own_subject": "(unclosed"})):
+        (tmp_path / name).mkdir()   # (rules are cached per directory)
+        with pytest.raises(DataError, match=r"terms\[0\], field 'own_subject'"):
+            _with_term(tmp_path / name, "self-harm",
+                       {"pattern": "a", "weight": 0.5, "says": "x", **extra})
+
+
 @pytest.mark.parametrize("text, lang", [
     ("Please kill the infobox, it duplicates the lead.", "en"),
     ("We should shoot photos of the station for Commons.", "en"),
