@@ -12,7 +12,9 @@ Run: /work/main/.venv/bin/python benchmarks/bench_replies.py [--repeat N]
    findings are advice.
 2. Throughput: ``check()`` against the keyword baseline over the corpus repeated
    ``--repeat`` times, in the same run; also the one-off cost of loading the rules.
-The summary is the last line.
+The summary is the last line.  ``--sentences`` instead leaves one hand-labelled sentence
+author (tests/data/replies/sentences/) out at a time and compares the model trained on
+the others with one trained on the development replies alone.
 """
 
 from __future__ import annotations
@@ -177,11 +179,69 @@ def report(name: str, cases: list[dict]) -> dict:
             "targets": (len(eligible) - len(misses), len(eligible))}
 
 
+def sentence_authors() -> None:
+    """Leave one hand-labelled sentence author out: rules plus a model trained on the
+    development replies and the other authors' sentences, against rules plus a model
+    trained on the development replies alone, on the left-out author's sentences (the
+    phrasing codes only: one sentence owes no resources).  Needs scikit-learn."""
+    from bot.learned import corpus_cases, model_from_data, train
+
+    directory = DATA / "sentences"
+    development = replies.training_rows(corpus_cases(DATA, replies.TRAINING_FILES,
+                                                     "reply corpus"))
+
+    def fitted(names: tuple[str, ...]) -> object:
+        rows = development + replies.sentence_rows(directory, names)
+        data = train(rows, sources=replies.TRAINING_FILES + tuple(f"sentences/{n}"
+                                                                  for n in names),
+                     categories=replies.MODEL_CODES, threshold=replies.MODEL_THRESHOLD,
+                     about="leaving one sentence author out")
+        return model_from_data(data, "model.json", replies.MODEL_SCHEMA)
+
+    def measured(items: list[dict], model) -> tuple[int, int, int, int]:
+        tp = fp = fn = healthy_flagged = 0
+        for item in items:
+            got = {f.code for f in replies.check(item["text"], lang=item["lang"],
+                                                 outcome=item["outcome"],
+                                                 audience=item["audience"], model=model)
+                   if f.severity in ("error", "warning")} & set(replies.MODEL_CODES)
+            expected = set(item["codes"])
+            tp, fp, fn = tp + len(got & expected), fp + len(got - expected), fn + len(expected - got)
+            healthy_flagged += bool(got) and not expected
+        return tp, fp, fn, healthy_flagged
+
+    print(f"\n== leaving one sentence author out (threshold {replies.MODEL_THRESHOLD}): "
+          f"rules + model trained without the author's sentences | development replies only")
+    baseline = fitted(())
+    totals = [[0] * 4, [0] * 4]
+    for name in replies.SENTENCE_FILES:
+        items = yaml.safe_load((directory / f"{name}.yaml").read_text(encoding="utf-8"))[
+            "sentences"]
+        rest = tuple(n for n in replies.SENTENCE_FILES if n != name)
+        row = []
+        for i, model in enumerate((fitted(rest), baseline)):
+            tp, fp, fn, flagged = measured(items, model)
+            totals[i] = [a + b for a, b in zip(totals[i], (tp, fp, fn, flagged))]
+            row.append(f"P {tp / max(tp + fp, 1):.2f} R {tp / max(tp + fn, 1):.2f} healthy "
+                       f"flagged {flagged}/{sum(not s['codes'] for s in items)}")
+        print(f"{name}: {row[0]} | {row[1]}")
+    (tp, fp, fn, flagged), (btp, bfp, bfn, bflagged) = totals
+    print(f"SUMMARY sentences: leaving one author out P {tp / (tp + fp):.2f} R "
+          f"{tp / (tp + fn):.2f}, healthy flagged {flagged}; development replies only P "
+          f"{btp / (btp + bfp):.2f} R {btp / (btp + bfn):.2f}, healthy flagged {bflagged}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=50,
                         help="how many times the corpus is checked for the timing")
+    parser.add_argument("--sentences", action="store_true",
+                        help="only leave one hand-labelled sentence author out at a time "
+                             "(retrains the model nine times; needs scikit-learn)")
     args = parser.parse_args()
+    if args.sentences:
+        sentence_authors()
+        return
     print(f"machine: {platform.machine()}, {platform.python_implementation()} "
           f"{platform.python_version()}, {platform.system()}")
 

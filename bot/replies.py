@@ -25,9 +25,17 @@ false codes, none flagged, precision 0.97).  The rules stay the first opinion.
 Training (``scripts/train_models.py``, development files only): each sentence of a
 labelled reply, as the checker cuts it, is labelled with the codes whose rule finding
 starts in it and that the reply is labelled with (the rules raise exactly the labels on
-the development files, so their spans say which sentence carries a label).  The model
-reads the outcome, audience and language as pseudo-words before the sentence
-(:func:`model_text`), so it can learn that some wording is wrong only for some outcomes.
+the development files, so their spans say which sentence carries a label).  Those rows
+teach the model only wording the rules already know, so it also reads hand-labelled
+single sentences (``tests/data/replies/sentences/``, :data:`SENTENCE_FILES`): eight
+authors who never read the rules, each with eight flawed sentences per code and seventy
+healthy ones near them.  Leaving one of those authors out, rules plus model found 63%
+of that author's flaws (56-66% per author) with a model trained on the development
+replies alone, and 76% (69-84%) with one trained on the other authors' sentences too, at
+precision 0.98 and one of 560 healthy sentences flagged either way
+(``benchmarks/bench_replies.py --sentences``).  The model reads the outcome, audience and
+language as pseudo-words before the sentence (:func:`model_text`), so it can learn that
+some wording is wrong only for some outcomes.
 """
 
 from __future__ import annotations
@@ -38,9 +46,9 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from bot.datafiles import DATA_DIR, load_yaml
+from bot.datafiles import DATA_DIR, load_yaml, read_schema, read_yaml, validate
 from bot.errors import DataError
-from bot.learned import corpus_cases, load_model, model_json, train
+from bot.learned import LearnedModel, corpus_cases, load_model, model_json, train
 from bot.wikimedia import public_email_pattern, user_template_pattern
 
 RULES_DIR = DATA_DIR / "replies"
@@ -56,7 +64,15 @@ MODEL_CODES = ("disbelief-or-blame", "threatens-or-discourages-victim",
 # Every development file of tests/data/replies/ and nothing held out.
 TRAINING_FILES = ("dev", "de_dev", "de_dev_b", "de_dev_c", "dev_c", "dev_d", "dev_e", "dev_f",
                   "dev_g", "dev_h", "dev_i", "dev_j", "dev_k", "dev_l")
-MODEL_THRESHOLD = 0.8   # chosen leaving one author out: no good reply flagged from 0.8
+# Hand-labelled single sentences (tests/data/replies/sentences/): flaws in other words
+# than the rules know, and healthy sentences near them.  The development files teach the
+# model only what the rules find (their spans carry the labels); these teach it wording
+# the rules miss.  Each file is one author's.
+SENTENCE_FILES = ("author_a", "author_b", "author_c", "author_d", "author_e", "author_f", "author_g",
+                  "author_h")
+# Chosen leaving one author out: with the hand-labelled sentences in training, no good
+# development reply is flagged from 0.85 (two at 0.8, five at 0.7).
+MODEL_THRESHOLD = 0.85
 # Said after the rule's own message, so the functionary knows to weigh it.
 _MODEL_NOTE = {
     "en": "A model trained on labelled replies raised this for the sentence, not a fixed "
@@ -335,14 +351,14 @@ def _model_messages(rules: RuleSet, audience: str, outcome: str | None) -> dict[
 
 def _model_findings(text: str, sentences: list[tuple[int, int]], read: list[str],
                     rules: RuleSet, found: set[str], lang: str, outcome: str | None,
-                    audience: str) -> list[Finding]:
+                    audience: str, model: LearnedModel | None = None) -> list[Finding]:
     """The learned second opinion: one warning per phrasing code the rules did not
     raise, on the sentence the model is surest of, when that reaches its threshold.
     Not on a sentence where a rule of the code names a healthy use (its ``unless``):
     the rules know "an administrator will send him a warning" is no advice to the
     reporter, and the model, which reads words and not who acts, must not overrule it.
     *read* holds each sentence as the rules read it."""
-    model = load_model(MODEL, MODEL_SCHEMA)
+    model = model or load_model(MODEL, MODEL_SCHEMA)
     if lang not in model.languages:
         return []
     messages = {code: message for code, message
@@ -383,7 +399,8 @@ def _prepared(text: str, rules: RuleSet) -> tuple[str, str, list[tuple[int, int]
 
 
 def check(text: str, *, lang: str = "en", outcome: str | None = None,
-          audience: str | None = None, learned: bool = True) -> list[Finding]:
+          audience: str | None = None, learned: bool = True,
+          model: LearnedModel | None = None) -> list[Finding]:
     """Findings for a reply *text* in *lang*: whole-text findings first, then by position.
 
     *outcome* is one of :data:`OUTCOMES` (or ``None`` when unknown: outcome-specific
@@ -391,7 +408,8 @@ def check(text: str, *, lang: str = "en", outcome: str | None = None,
     victim) or ``"subject"`` (the person reported); see :func:`resolve` for the default.
     With *learned* (the default), the trained model adds warnings the rules missed; it
     is part of the checker, so a missing or broken model file is a :class:`DataError`
-    rather than a silent fall-back to the rules alone.
+    rather than a silent fall-back to the rules alone.  *model* replaces the committed
+    model (to measure another training).
     """
     outcome, audience = resolve(outcome, audience)
     rules = rules_for(lang)
@@ -426,7 +444,8 @@ def check(text: str, *, lang: str = "en", outcome: str | None = None,
                                  first + start, first + end))
     if learned:
         spans += _model_findings(text, sentences, [c[0] for c in collapsed], rules,
-                                 {f.code for f in (*findings, *spans)}, lang, outcome, audience)
+                                 {f.code for f in (*findings, *spans)}, lang, outcome, audience,
+                                 model)
     spans.sort(key=lambda f: (f.start, f.end, f.code))
     return findings + spans
 
@@ -457,18 +476,48 @@ def training_rows(cases: Iterable[dict]) -> list[dict]:
     return rows
 
 
+def sentence_rows(directory: str | Path, names: Iterable[str]) -> list[dict]:
+    """One row per hand-labelled sentence of the files *names* (``<name>.yaml`` in
+    *directory*, validated against the ``sentences.schema.json`` beside them): the
+    model's text and the sentence's codes (``labels``)."""
+    directory = Path(directory)
+    schema = read_schema(directory / "sentences.schema.json")
+    rows = []
+    for name in names:
+        path = directory / f"{name}.yaml"
+        data = read_yaml(path, "sentence corpus")
+        validate(data, schema, path.name)
+        for i, item in enumerate(data["sentences"]):
+            try:
+                outcome, audience = resolve(item["outcome"], item["audience"])
+            except ValueError as exc:
+                raise DataError(f"{path.name}: entry sentences[{i}], field 'audience': "
+                                f"{exc}.") from None
+            rows.append({"text": model_text(" ".join(item["text"].split()),
+                                            lang=item["lang"], outcome=outcome,
+                                            audience=audience),
+                         "lang": item["lang"], "labels": sorted(item["codes"])})
+    return rows
+
+
+def model_sources() -> tuple[str, ...]:
+    """The names of the files the model is trained on (sentence files as
+    ``sentences/<name>``)."""
+    return TRAINING_FILES + tuple(f"sentences/{name}" for name in SENTENCE_FILES)
+
+
 def fresh_model_text(corpus_dir: str | Path | None = None) -> str:
-    """The reply model file's text, freshly trained on :data:`TRAINING_FILES`
-    (deterministic; needs scikit-learn)."""
+    """The reply model file's text, freshly trained on :data:`TRAINING_FILES` and
+    :data:`SENTENCE_FILES` (deterministic; needs scikit-learn)."""
     directory = Path(corpus_dir) if corpus_dir else \
         Path(__file__).resolve().parents[1] / "tests" / "data" / "replies"
     cases = corpus_cases(directory, TRAINING_FILES, "reply corpus")
+    rows = training_rows(cases) + sentence_rows(directory / "sentences", SENTENCE_FILES)
     about = ("Logistic regression per phrasing code over the word and character n-grams "
              "of one sentence; made by scripts/train_models.py from the development "
-             "corpora only.")
-    return model_json(train(
-        training_rows(cases), sources=TRAINING_FILES, categories=MODEL_CODES,
-        threshold=MODEL_THRESHOLD, about=about))
+             "corpora and the hand-labelled sentences only.")
+    return model_json(train(rows, sources=model_sources(), categories=MODEL_CODES,
+                            threshold=MODEL_THRESHOLD, about=about))
 
 
 def worst(findings: Iterable[Finding]) -> str | None:

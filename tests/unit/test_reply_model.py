@@ -20,6 +20,7 @@ from bot import learned
 import sklearn  # noqa: F401  (the test extra installs it: a missing one fails here)
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "replies"
+SENTENCES = DATA / "sentences"
 ABSENCE_CODES = {"no-support-resources", "no-emergency-route", "too-terse"}
 NOTE_WORDS = {"en": "model trained on labelled replies", "de": "trainiertes Modell"}
 
@@ -35,15 +36,18 @@ def _load(path: Path) -> learned.LearnedModel:
 def test_committed_model_is_a_fresh_training_on_every_development_file_only():
     text = replies.MODEL.read_text(encoding="utf-8")
     data = json.loads(text)
-    assert data["trained_on"] == sorted(replies.TRAINING_FILES)
+    assert data["trained_on"] == sorted(replies.model_sources())
     # Every development file and nothing held out (names only: held-out files stay closed),
     # nor the untuned authors' files (measured, never learned from: bench_replies.py).
     development = sorted(p.stem for p in DATA.glob("*.yaml")
                          if "heldout" not in p.stem and not p.stem.startswith("untuned"))
     assert sorted(replies.TRAINING_FILES) == development
     assert not any("heldout" in name for name in data["trained_on"])
+    # ...and every hand-labelled sentence file.
+    assert sorted(replies.SENTENCE_FILES) == sorted(p.stem for p in SENTENCES.glob("*.yaml"))
     cases = [c for name in replies.TRAINING_FILES for c in _cases(name)]
-    assert data["reports"] == len(replies.training_rows(cases))
+    assert data["reports"] == (len(replies.training_rows(cases))
+                               + len(replies.sentence_rows(SENTENCES, replies.SENTENCE_FILES)))
     assert data["threshold"] == replies.MODEL_THRESHOLD
     assert set(data["categories"]) == set(replies.MODEL_CODES)
     assert not set(data["categories"]) & ABSENCE_CODES
@@ -61,6 +65,59 @@ def test_sentence_labels_are_the_labelled_codes_the_rules_find_in_them():
                for row in rows)
     assert any(not row["labels"] for row in rows)  # most sentences of a bad reply are fine
     assert all(row["text"].startswith("zzout") for row in rows)
+
+
+def test_hand_labelled_sentences_are_rows_of_their_codes_and_a_broken_file_is_named(tmp_path):
+    rows = replies.sentence_rows(SENTENCES, replies.SENTENCE_FILES)
+    items = [s for name in replies.SENTENCE_FILES
+             for s in yaml.safe_load((SENTENCES / f"{name}.yaml").read_text(encoding="utf-8"))
+             ["sentences"]]
+    assert len(rows) == len(items)
+    assert len({s["id"] for s in items}) == len(items), "duplicate sentence ids"
+    for row, item in zip(rows, items):
+        assert row["labels"] == sorted(item["codes"]) and row["lang"] == item["lang"]
+        assert row["text"] == replies.model_text(" ".join(item["text"].split()),
+                                                 lang=item["lang"], outcome=item["outcome"],
+                                                 audience=item["audience"])
+    # every code the model knows has flawed sentences in both languages, beside healthy ones
+    for code in replies.MODEL_CODES:
+        assert {s["lang"] for s in items if code in s["codes"]} == {"en", "de"}, code
+    assert sum(not s["codes"] for s in items) >= len(items) / 3
+
+    (tmp_path / "sentences.schema.json").write_text(
+        (SENTENCES / "sentences.schema.json").read_text(encoding="utf-8"), encoding="utf-8")
+    broken = {"sentences": [dict(items[0], codes=["too-terse"])]}
+    (tmp_path / "bad.yaml").write_text(yaml.safe_dump(broken), encoding="utf-8")
+    with pytest.raises(DataError, match=r"bad\.yaml: entry sentences\[0\]\.codes\[0\].*too-terse"):
+        replies.sentence_rows(tmp_path, ["bad"])
+    # a reporter cannot be told the outcome meant for the person wrongly reported
+    wrong = {"sentences": [dict(items[0], outcome="malicious-report-subject",
+                                audience="reporter")]}
+    (tmp_path / "wrong.yaml").write_text(yaml.safe_dump(wrong), encoding="utf-8")
+    with pytest.raises(DataError, match=r"wrong\.yaml: entry sentences\[0\], field 'audience'"):
+        replies.sentence_rows(tmp_path, ["wrong"])
+
+
+def test_the_rules_leave_the_healthy_hand_labelled_sentences_alone():
+    """Written by eight authors who never read the rules; where the rules flagged one, they
+    were narrowed (choices left to the person, denied doubts, a support service that can
+    answer the legal question, the other user asked to keep away...).  One stays: a
+    stewards' finding that the evidence shows no link between two accounts reads like a
+    technical result passed on."""
+    left = {"sh-en-082"}
+    flagged = []
+    for name in replies.SENTENCE_FILES:
+        for s in yaml.safe_load((SENTENCES / f"{name}.yaml").read_text(encoding="utf-8"))[
+                "sentences"]:
+            if s["codes"]:
+                continue
+            codes = {f.code for f in replies.check(s["text"], lang=s["lang"],
+                                                   outcome=s["outcome"],
+                                                   audience=s["audience"], learned=False)
+                     if f.severity in ("error", "warning")} & set(replies.MODEL_CODES)
+            if codes and s["id"] not in left:
+                flagged.append((s["id"], sorted(codes)))
+    assert not flagged
 
 
 def test_plain_python_probabilities_equal_scikit_learns():
@@ -168,3 +225,16 @@ def test_the_model_does_not_overrule_a_rules_healthy_use():
     assert chance["disbelief-or-blame"] >= model.threshold   # it would flag it
     found = replies.check(sentence, lang="de", outcome="non-actionable", audience="reporter")
     assert "disbelief-or-blame" not in {f.code for f in found}
+
+
+def test_another_trained_model_can_be_passed_in_for_measuring_it():
+    text = "I'd be surprised if the block did not settle things down."
+    committed = _load(replies.MODEL)
+    eager = dataclasses.replace(committed, threshold=0.01)
+
+    def codes(model):
+        return {f.code for f in replies.check(text, lang="en", outcome="referred",
+                                              audience="reporter", model=model)
+                if f.severity == "warning" and f.code in replies.MODEL_CODES}
+    assert codes(None) == codes(committed)
+    assert codes(eager) - codes(committed)
