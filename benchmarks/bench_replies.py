@@ -184,13 +184,13 @@ def sentence_authors() -> None:
     development replies and the other authors' sentences, against rules plus a model
     trained on the development replies alone, on the left-out author's sentences (the
     phrasing codes only: one sentence owes no resources).  Needs scikit-learn."""
-    from bot.learned import corpus_cases, model_from_data, train
+    from bot.learned import LearnedModel, corpus_cases, model_from_data, train
 
     directory = DATA / "sentences"
     development = replies.training_rows(corpus_cases(DATA, replies.TRAINING_FILES,
                                                      "reply corpus"))
 
-    def fitted(names: tuple[str, ...]) -> object:
+    def fitted(names: tuple[str, ...]) -> LearnedModel:
         rows = development + replies.sentence_rows(directory, names)
         data = train(rows, sources=replies.TRAINING_FILES + tuple(f"sentences/{n}"
                                                                   for n in names),
@@ -198,7 +198,7 @@ def sentence_authors() -> None:
                      about="leaving one sentence author out")
         return model_from_data(data, "model.json", replies.MODEL_SCHEMA)
 
-    def measured(items: list[dict], model) -> tuple[int, int, int, int]:
+    def measured(items: list[dict], model: LearnedModel) -> tuple[int, int, int, int]:
         tp = fp = fn = healthy_flagged = 0
         for item in items:
             got = {f.code for f in replies.check(item["text"], lang=item["lang"],
@@ -206,7 +206,9 @@ def sentence_authors() -> None:
                                                  audience=item["audience"], model=model)
                    if f.severity in ("error", "warning")} & set(replies.MODEL_CODES)
             expected = set(item["codes"])
-            tp, fp, fn = tp + len(got & expected), fp + len(got - expected), fn + len(expected - got)
+            tp += len(got & expected)
+            fp += len(got - expected)
+            fn += len(expected - got)
             healthy_flagged += bool(got) and not expected
         return tp, fp, fn, healthy_flagged
 
@@ -285,7 +287,8 @@ def main() -> None:
           f"(keywords {d['base'][0]:.2f}/{d['base'][1]:.2f}); heldout micro P "
           f"{h['micro'][0]:.2f} R {h['micro'][1]:.2f} (keywords {h['base'][0]:.2f}/"
           f"{h['base'][1]:.2f}); good replies flagged dev {d['good'][0]}/{d['good'][1]}, "
-          f"heldout {h['good'][0]}/{h['good'][1]}; other authors' held-out files: {files('heldout-')}; "
+          f"heldout {h['good'][0]}/{h['good'][1]}; "
+          f"other authors' held-out files: {files('heldout-')}; "
           f"untuned development authors: {files('untuned-')}; "
           f"check() {n / t_ours:,.0f} replies/s, "
           f"x{t_ours / t_naive:.1f} the keyword baseline's time")
