@@ -101,9 +101,11 @@ def load(split: str) -> list[dict]:
     return cases
 
 
-def ours(case: dict) -> set[str]:
+def ours(case: dict, model=None) -> set[str]:
+    """The codes check() raises as warning or error (with *model*: that trained model
+    instead of the committed one)."""
     findings = replies.check(case["text"], lang=case["lang"], outcome=case["outcome"],
-                             audience=case["audience"])
+                             audience=case["audience"], model=model)
     return {f.code for f in findings if f.severity in ("error", "warning")}
 
 
@@ -186,25 +188,29 @@ def report(name: str, cases: list[dict]) -> dict:
 HELDOUT_SENTENCES = ("heldout_i", "heldout_j", "heldout_k")
 
 
+def sentence_cases(name: str) -> list[dict]:
+    """One hand-labelled sentence file's sentences as cases (``expect`` = their codes)."""
+    items = yaml.safe_load((DATA / "sentences" / f"{name}.yaml").read_text(
+        encoding="utf-8"))["sentences"]
+    return [{"id": s["id"], "expect": s["codes"], "text": s["text"], "lang": s["lang"],
+             "outcome": s["outcome"], "audience": s["audience"]} for s in items]
+
+
+def phrasing(case: dict, model=None) -> set[str]:
+    """Only the codes a sentence's wording decides: one sentence owes no resources."""
+    return ours(case, model) & set(replies.MODEL_CODES)
+
+
 def held_out_sentences() -> dict:
-    """The committed checker (rules and model) on the held-out sentences, per code; one
-    sentence owes no resources, so only the phrasing codes count."""
-    items = [s for name in HELDOUT_SENTENCES
-             for s in yaml.safe_load((DATA / "sentences" / f"{name}.yaml")
-                                     .read_text(encoding="utf-8"))["sentences"]]
-    cases = [{"expect": s["codes"], "text": s["text"], "lang": s["lang"],
-              "outcome": s["outcome"], "audience": s["audience"]} for s in items]
-
-    def predict(case: dict) -> set[str]:
-        return ours(case) & set(replies.MODEL_CODES)
-
-    table, flagged = scores(cases, predict)
+    """The committed checker (rules and model) on the held-out sentences, per code."""
+    cases = [c for name in HELDOUT_SENTENCES for c in sentence_cases(name)]
+    table, flagged = scores(cases, phrasing)
     healthy = sum(1 for c in cases if not c["expect"])
     print(f"\n== sentences-heldout: {len(cases)} single sentences "
           f"({', '.join(HELDOUT_SENTENCES)}), {healthy} healthy")
     for code, (n, p, r) in table.items():
         print(f"{code:34s} {n:3d}   {fmt(p)} {fmt(r)}")
-    mp, mr = micro(cases, predict)
+    mp, mr = micro(cases, phrasing)
     print(f"{'all codes (micro)':34s}       {fmt(mp)} {fmt(mr)}")
     print(f"healthy sentences with a warning or error: {flagged}/{healthy}")
     return {"micro": (mp, mr), "good": (flagged, healthy)}
@@ -214,54 +220,43 @@ def sentence_authors() -> None:
     """Leave one hand-labelled sentence author out: rules plus a model trained on the
     development replies and the other authors' sentences, against rules plus a model
     trained on the development replies alone, on the left-out author's sentences (the
-    phrasing codes only: one sentence owes no resources).  Needs scikit-learn."""
+    phrasing codes only).  Needs scikit-learn."""
     from bot.learned import LearnedModel, corpus_cases, model_from_data, train
 
-    directory = DATA / "sentences"
     development = replies.training_rows(corpus_cases(DATA, replies.TRAINING_FILES,
                                                      "reply corpus"))
 
     def fitted(names: tuple[str, ...]) -> LearnedModel:
-        rows = development + replies.sentence_rows(directory, names)
-        data = train(rows, sources=replies.TRAINING_FILES + tuple(f"sentences/{n}"
-                                                                  for n in names),
+        rows = development + replies.sentence_rows(DATA / "sentences", names)
+        data = train(rows, sources=replies.model_sources(names),
                      categories=replies.MODEL_CODES, threshold=replies.MODEL_THRESHOLD,
                      about="leaving one sentence author out")
         return model_from_data(data, "model.json", replies.MODEL_SCHEMA)
 
-    def measured(items: list[dict], model: LearnedModel) -> tuple[int, int, int, int]:
-        tp = fp = fn = healthy_flagged = 0
-        for item in items:
-            got = {f.code for f in replies.check(item["text"], lang=item["lang"],
-                                                 outcome=item["outcome"],
-                                                 audience=item["audience"], model=model)
-                   if f.severity in ("error", "warning")} & set(replies.MODEL_CODES)
-            expected = set(item["codes"])
-            tp += len(got & expected)
-            fp += len(got - expected)
-            fn += len(expected - got)
-            healthy_flagged += bool(got) and not expected
-        return tp, fp, fn, healthy_flagged
-
     print(f"\n== leaving one sentence author out (threshold {replies.MODEL_THRESHOLD}): "
           f"rules + model trained without the author's sentences | development replies only")
     baseline = fitted(())
-    totals = [[0] * 4, [0] * 4]
+    pooled: list[dict] = []
+    found: list[dict[str, set[str]]] = [{}, {}]   # per model: case id -> codes
     for name in replies.SENTENCE_FILES:
-        items = yaml.safe_load((directory / f"{name}.yaml").read_text(encoding="utf-8"))[
-            "sentences"]
+        cases = sentence_cases(name)
+        pooled += cases
         rest = tuple(n for n in replies.SENTENCE_FILES if n != name)
         row = []
-        for i, model in enumerate((fitted(rest), baseline)):
-            tp, fp, fn, flagged = measured(items, model)
-            totals[i] = [a + b for a, b in zip(totals[i], (tp, fp, fn, flagged))]
-            row.append(f"P {tp / max(tp + fp, 1):.2f} R {tp / max(tp + fn, 1):.2f} healthy "
-                       f"flagged {flagged}/{sum(not s['codes'] for s in items)}")
+        for codes, model in zip(found, (fitted(rest), baseline)):
+            codes.update((c["id"], phrasing(c, model)) for c in cases)
+            p, r = micro(cases, lambda c: codes[c["id"]])
+            _, flagged = scores(cases, lambda c: codes[c["id"]])
+            row.append(f"P {p:.2f} R {r:.2f} healthy flagged "
+                       f"{flagged}/{sum(not c['expect'] for c in cases)}")
         print(f"{name}: {row[0]} | {row[1]}")
-    (tp, fp, fn, flagged), (btp, bfp, bfn, bflagged) = totals
-    print(f"SUMMARY sentences: leaving one author out P {tp / (tp + fp):.2f} R "
-          f"{tp / (tp + fn):.2f}, healthy flagged {flagged}; development replies only P "
-          f"{btp / (btp + bfp):.2f} R {btp / (btp + bfn):.2f}, healthy flagged {bflagged}")
+    summary = []
+    for codes in found:
+        p, r = micro(pooled, lambda c: codes[c["id"]])
+        _, flagged = scores(pooled, lambda c: codes[c["id"]])
+        summary.append(f"P {p:.2f} R {r:.2f}, healthy flagged {flagged}")
+    print(f"SUMMARY sentences: leaving one author out {summary[0]}; development replies "
+          f"only {summary[1]}")
 
 
 def main() -> None:

@@ -499,10 +499,10 @@ def sentence_rows(directory: str | Path, names: Iterable[str]) -> list[dict]:
     return rows
 
 
-def model_sources() -> tuple[str, ...]:
-    """The names of the files the model is trained on (sentence files as
-    ``sentences/<name>``)."""
-    return TRAINING_FILES + tuple(f"sentences/{name}" for name in SENTENCE_FILES)
+def model_sources(sentence_files: Iterable[str] = SENTENCE_FILES) -> tuple[str, ...]:
+    """The names of the files the model is trained on: the development files and the
+    sentence files *sentence_files* (as ``sentences/<name>``)."""
+    return TRAINING_FILES + tuple(f"sentences/{name}" for name in sentence_files)
 
 
 def fresh_model_text(corpus_dir: str | Path | None = None) -> str:
