@@ -1,8 +1,8 @@
 """A linear model learned from the labelled reports: a second opinion for every category
 the words of a report decide (all but ``needs-evidence``, which the links decide).
 
-The rules generalise poorly to phrasings their authors never saw (the README measures
-it on other authors' held-out reports).  A logistic regression over word and character
+The rules generalise poorly to phrasings their authors never saw (benchmarks/HISTORY.md
+measures it on other authors' held-out reports).  A logistic regression over word and character
 n-grams, trained on every development report, catches many of those; the two are
 combined by taking the higher score, and the model's part is named in the evidence.
 Leaving one author's file out at a time (measured when eight authors had written

@@ -1209,7 +1209,7 @@ NEAR_MISSES = [
 ]
 # The rules leave these alone, but the reply model retrained with dev_l flags them (an
 # n-gram model reads words, not who acts or what is denied).  Tested on the rules only, so a
-# rule that starts flagging them fails; the README names the model's part.
+# rule that starts flagging them fails; benchmarks/HISTORY.md names the model's part.
 NEAR_MISSES_THE_MODEL_FLAGS = [
     ("en", "non-actionable", "reporter", "Others might say you misheard, but the recording shows exactly what he said."),
     ("en", "mistaken-report", "subject", "This is the third time your name comes up in a mistaken report, because another account copies your signature; we have blocked that account."),

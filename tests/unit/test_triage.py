@@ -467,8 +467,8 @@ def _macro_f1(cases) -> float:
 
 def test_dev_corpus_quality():
     # The first two authors' files are tuned in full; the later authors' files were added
-    # for the emergency categories, and their other categories are weaker (the README
-    # gives each file's figure), so the union has a lower floor against regressions.
+    # for the emergency categories, and their other categories are weaker (the benchmark
+    # prints each file's figure), so the union has a lower floor against regressions.
     assert _macro_f1(FILES["dev"] + FILES["dev_b"]) >= 0.9
     assert _macro_f1(CORPORA["dev"]) >= 0.88  # 0.91 with the model trained on ten authors
 
@@ -818,7 +818,8 @@ def test_telling_someone_to_kill_themselves_is_an_attack_not_self_harm(text, sel
 
 
 # The rules' part only: the learned model raises some short sentences like these on its own
-# (the README says so); what is tested here is that the cue classes leave them alone.
+# (benchmarks/HISTORY.md says so); what is tested here is that the cue classes leave them
+# alone.
 @pytest.mark.parametrize("text, lang", [
     ('I have friends at the library who know your book well and loved it.', "en"),
     ('Es wäre schade, wenn dir die Lust am Schreiben vergeht.', "de"),
