@@ -91,7 +91,9 @@ _SAME_LENGTH = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00
                               "\u201c": '"', "\u201d": '"'})
 _WHITESPACE = str.maketrans({c: " " for c in "\t\n\r\f\v\u2028\u2029\u0085"})
 _WORD_RE = re.compile(r"[^\W\d_][\w'\-]*")
-_URL_OR_MAIL_RE = re.compile(r"https?://\S+|\bwww\.\S+|\S+@\S+")
+# (?<!\S): an address is tried from the start of its run of non-spaces only, which finds
+# the same matches without rescanning a long run from each of its characters.
+_URL_OR_MAIL_RE = re.compile(r"https?://\S+|\bwww\.\S+|(?<!\S)\S+@\S+")
 
 
 @dataclass(frozen=True)
@@ -306,14 +308,32 @@ def _blank(match: re.Match[str]) -> str:
     return "_" * (match.end() - match.start())
 
 
+# No sentence of the corpora is longer than about 300 characters.  Text without sentence
+# ends (a pasted log, a megabyte of one word) is read in pieces of at most this length, cut
+# at white space, so no rule's cost grows with the square of one "sentence".
+MAX_SENTENCE = 1000
+
+
 def _sentences(text: str, split: re.Pattern[str]) -> Iterable[tuple[int, int]]:
     start = 0
     for separator in split.finditer(text):
         if separator.start() > start:
-            yield start, separator.start()
+            yield from _pieces(text, start, separator.start())
         start = separator.end()
     if start < len(text):
-        yield start, len(text)
+        yield from _pieces(text, start, len(text))
+
+
+def _pieces(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
+    """The span ``start:end`` in pieces of at most :data:`MAX_SENTENCE` characters, each
+    cut after the last white space inside it when there is one."""
+    while end - start > MAX_SENTENCE:
+        cut = max(text.rfind(" ", start + 1, start + MAX_SENTENCE),
+                  text.rfind("\n", start + 1, start + MAX_SENTENCE))
+        cut = cut + 1 if cut > start else start + MAX_SENTENCE
+        yield start, cut
+        start = cut
+    yield start, end
 
 
 def word_count(text: str) -> int:

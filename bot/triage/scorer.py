@@ -36,7 +36,7 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2032": "'", "`": 
 _PHONE_CANDIDATE_RE = re.compile(r"\+?\(?\d[\d\s().\-/]{5,18}\d")
 _DIGITS_RE = re.compile(r"\d")
 _IP_RE = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
-_EMAILISH_RE = re.compile(r"\S+@\S+")
+_EMAILISH_RE = re.compile(r"(?<!\S)\S+@\S+")   # from a run's start only: linear in long runs
 # Up to three words after a match, and up to ten of its clause before it; neither
 # crosses a comma, a colon or a dash ("the butler will stab her, says my copy").
 _NEXT_WORDS_RE = re.compile(r"(?:[^\w\n.!?;,:\u2013\u2014]+\w+){1,3}")

@@ -358,6 +358,64 @@ def test_an_unclosed_quote_in_a_long_reply_is_checked_promptly(lang, opener):
         signal.signal(signal.SIGALRM, previous)
 
 
+# 200 KB each, with no sentence end: before the rules were mended, each took from 40 s to
+# several minutes (a look-ahead rescanning the rest of the "sentence" from every word, the
+# dash splitter and the address pattern from every character of a long run, words handed
+# back and forth after an open German quote); now each takes about a second.
+LONG_WITHOUT_SENTENCE_ENDS = {
+    "one word": "you " * 50_000, "German words": "wort " * 40_000,
+    "white space": "a" + " " * 200_000 + "b", "no space": "x" * 200_000,
+    "apostrophes": "a'" * 100_000, "at signs": "a@" * 100_000,
+    "open German quote": "„" + "wort " * 40_000, "dots": "." * 200_000,
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+@pytest.mark.parametrize("name", sorted(LONG_WITHOUT_SENTENCE_ENDS))
+def test_long_text_without_sentence_ends_is_checked_promptly(lang, name):
+    """A watchdog against a hang, as above; each input took 40 s or more before."""
+    import signal
+
+    def stuck(*_):
+        raise AssertionError(f"check() did not finish within 30 s on {name!r}")
+
+    previous = signal.signal(signal.SIGALRM, stuck)
+    signal.alarm(30)
+    try:
+        found = replies.check(LONG_WITHOUT_SENTENCE_ENDS[name], lang=lang,
+                              outcome="non-actionable", audience="reporter")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert {f.code for f in found} >= {"no-support-resources", "no-emergency-route"}
+
+
+def test_a_long_stretch_without_sentence_ends_is_read_in_pieces_cut_at_white_space():
+    rules = replies.rules_for("en")
+    text = "the thread went on and on " * 400
+    spans = list(replies._sentences(text, rules.sentence_split))
+    assert len(spans) > 1
+    assert spans[0][0] == 0 and spans[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in zip(spans, spans[1:]))   # nothing lost, no overlap
+    assert all(end - start <= replies.MAX_SENTENCE for start, end in spans)
+    assert all(text[end - 1] == " " for _, end in spans[:-1])    # no word cut in two
+    most = replies.MAX_SENTENCE
+    solid = "x" * (3 * most)                                      # no white space at all
+    assert list(replies._sentences(solid, rules.sentence_split)) == [
+        (0, most), (most, 2 * most), (2 * most, 3 * most)]
+
+
+def test_a_flaw_deep_in_a_long_stretch_without_sentence_ends_is_found_where_it_is():
+    flaw = "you should just talk to him directly"
+    text = "the thread went on and on " * 2000 + flaw + " and on and on" * 100
+    found = [f for f in replies.check(text, lang="en", outcome="non-actionable",
+                                      audience="reporter")
+             if f.code == "suggests-contacting-harasser"]
+    assert len(found) == 1
+    start = text.index(flaw)
+    assert start <= found[0].start < found[0].end <= start + len(flaw)
+
+
 def test_second_authors_german_heldout_file_is_well_formed():
     # Measured by benchmarks/bench_replies.py ("heldout-b"), never used for tuning.
     cases = yaml.safe_load((DATA / "de_heldout_b.yaml").read_text(encoding="utf-8"))["cases"]
