@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -94,3 +96,25 @@ def store_url(request, tmp_path):
                     "-e", f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"], check=True)
     return (f"mysql+pymysql://{server['user']}:{server['password']}@{server['host']}:"
             f"{server['port']}/{name}?charset=utf8mb4")
+
+
+@pytest.fixture
+def watchdog():
+    """``with watchdog(seconds, what):`` fails the test when its block runs longer, so a
+    regex that backtracks for minutes fails one test instead of stalling the suite.  A
+    guard against hangs, not a speed assertion: the limits are far above a correct run."""
+    @contextmanager
+    def within(seconds: int, what: str):
+        def stuck(*_):
+            raise AssertionError(f"{what} did not finish within {seconds} s")
+
+        previous = signal.signal(signal.SIGALRM, stuck)
+        signal.alarm(seconds)
+        try:
+            yield
+        finally:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, previous)
+
+    return within
+

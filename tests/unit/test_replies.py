@@ -335,27 +335,22 @@ def test_a_yaml_syntax_error_names_the_file_and_line(tmp_path):
         load_rules(path)
 
 
+def test_the_watchdog_fails_a_block_that_runs_too_long(watchdog):
+    import time
+
+    with pytest.raises(AssertionError, match="sleeping did not finish within 1 s"):
+        with watchdog(1, "sleeping"):
+            time.sleep(3)
+
+
 @pytest.mark.parametrize("lang", ["en", "de"])
 @pytest.mark.parametrize("opener", ['"', "„", "»", "(", "[["])
-def test_an_unclosed_quote_in_a_long_reply_is_checked_promptly(lang, opener):
-    """A quote left open once made a German ignore pattern backtrack for minutes.
-
-    The alarm is a watchdog against a hang (the suite would never end), not a speed
-    assertion: a correct check takes milliseconds.
-    """
-    import signal
-
-    def stuck(*_):
-        raise AssertionError("check() did not finish within 60 s: catastrophic backtracking")
-
+def test_an_unclosed_quote_in_a_long_reply_is_checked_promptly(lang, opener, watchdog):
+    """A quote left open once made a German ignore pattern backtrack for minutes; a
+    correct check takes milliseconds."""
     text = f"Hallo, {opener}" + "das ist ein sehr langer Satz ohne Ende und ohne Punkt " * 300
-    previous = signal.signal(signal.SIGALRM, stuck)
-    signal.alarm(60)
-    try:
+    with watchdog(60, "check() after an open quote"):
         replies.check(text, lang=lang, outcome="actionable", audience="reporter")
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 # 200 KB each, with no sentence end: before the rules were mended, each took from 40 s to
@@ -372,21 +367,10 @@ LONG_WITHOUT_SENTENCE_ENDS = {
 
 @pytest.mark.parametrize("lang", ["en", "de"])
 @pytest.mark.parametrize("name", sorted(LONG_WITHOUT_SENTENCE_ENDS))
-def test_long_text_without_sentence_ends_is_checked_promptly(lang, name):
-    """A watchdog against a hang, as above; each input took 40 s or more before."""
-    import signal
-
-    def stuck(*_):
-        raise AssertionError(f"check() did not finish within 30 s on {name!r}")
-
-    previous = signal.signal(signal.SIGALRM, stuck)
-    signal.alarm(30)
-    try:
+def test_long_text_without_sentence_ends_is_checked_promptly(lang, name, watchdog):
+    with watchdog(30, f"check() on {name!r}"):
         found = replies.check(LONG_WITHOUT_SENTENCE_ENDS[name], lang=lang,
                               outcome="non-actionable", audience="reporter")
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
     assert {f.code for f in found} >= {"no-support-resources", "no-emergency-route"}
 
 
