@@ -14,6 +14,7 @@ class Category:
     public: bool
     emergency: bool
     route: str
+    personal: bool = False    # evidence never quotes the report (personal information)
 
 
 @lru_cache(maxsize=1)

@@ -29,7 +29,7 @@ from bot.errors import DataError
 # Names and signatures say who wrote, not what happened: they are not features.
 _SIGNATURE_LINK = re.compile(
     r"\[\[\s*(?:user|user talk|benutzer|benutzerin|benutzer diskussion|benutzerin diskussion|"
-    r"special:contributions|spezial:beiträge)\s*:[^\]]*\]\]", re.IGNORECASE)
+    r"special:contributions|spezial:beiträge)\s*:[^\[\]]*\]\]", re.IGNORECASE)
 _TIMESTAMP = re.compile(r"\d\d:\d\d, \d+\.? \w+\.? \d{4} \((?:utc|cet|cest)\)", re.IGNORECASE)
 _WORD = re.compile(r"(?u)\b\w\w+\b")   # scikit-learn's default token pattern
 _SPACES = re.compile(r"\s\s+")

@@ -142,16 +142,38 @@ def _compile_all(patterns: list[str], file: str, entry: str) -> tuple[re.Pattern
                  for i, p in enumerate(patterns))
 
 
-def _combine(patterns: Iterable[re.Pattern[str]]) -> re.Pattern[str]:
-    """One alternation of already validated patterns (global flags made local)."""
+_BACKREF_RE = re.compile(r"(?<!\\)(?:\\\\)*\\[1-9]|\(\?P=")
+
+
+def _combine(patterns: Iterable[re.Pattern[str]], file: str, entry: str) -> re.Pattern[str]:
+    """One alternation of already validated patterns (global flags made local).
+
+    Joined, a pattern's group numbers and names are no longer its own, so entries of
+    a joined list may not refer back to a group or name one."""
     parts = []
-    for pattern in patterns:
+    for i, pattern in enumerate(patterns):
         text = pattern.pattern
+        if pattern.groupindex or _BACKREF_RE.search(text):
+            raise DataError(f"{file}: entry {entry}[{i}], field '(the entry itself)': a "
+                            f"pattern of this list is joined with the others, so it may "
+                            f"not name a group ((?P<name>...)) or refer back to one "
+                            f"(\\1, (?P=name)); use (?:...) instead.")
+        if pattern.flags & re.VERBOSE:
+            text += "\n"   # it may end in a comment, which would swallow a closing ")"
         flags = _GLOBAL_FLAGS_RE.match(text)
         if flags:
             text = f"(?{flags.group(1)}:{text[flags.end():]})"
         parts.append(f"(?:{text})")
-    return re.compile("|".join(parts) or "(?!)", re.IGNORECASE)
+    try:
+        return re.compile("|".join(parts) or "(?!)", re.IGNORECASE)
+    except re.error as exc:  # each part compiled alone; joined, one still may not
+        raise DataError(f"{file}: entry {entry}, field '(the entry itself)': the list's "
+                        f"patterns do not join into one ({exc}).") from None
+
+
+def _join_list(patterns: list[str], file: str, entry: str) -> re.Pattern[str]:
+    """The patterns of one list of a rules file, validated one by one, then joined."""
+    return _combine(_compile_all(patterns, file, entry), file, entry)
 
 
 def rules_path(lang: str, directory: str | Path | None = None) -> Path:
@@ -203,8 +225,8 @@ def _load(path_text: str) -> TriageRules:
         if "learned_at" in spec:
             learned_at[category] = float(spec["learned_at"])
         if spec.get("learned_veto"):
-            vetoes[category] = _combine(_compile_all(spec["learned_veto"], name,
-                                                     f"categories.{category}.learned_veto"))
+            vetoes[category] = _join_list(spec["learned_veto"], name,
+                                          f"categories.{category}.learned_veto")
         if "suppressed_by" in spec:
             s = spec["suppressed_by"]
             suppressed[category] = Suppression(tuple(s["categories"]), float(s["at"]),
@@ -214,9 +236,9 @@ def _load(path_text: str) -> TriageRules:
             where = f"categories.{category}.settled_in_thread"
             settled[category] = Settlement(
                 reply=_compile(s["reply"], name, where, "reply"),
-                closing=_combine(_compile_all(s["closing"], name, f"{where}.closing")),
-                harmless=_combine(_compile_all(s["harmless"], name, f"{where}.harmless")),
-                unless=_combine(_compile_all(s["unless"], name, f"{where}.unless")))
+                closing=_join_list(s["closing"], name, f"{where}.closing"),
+                harmless=_join_list(s["harmless"], name, f"{where}.harmless"),
+                unless=_join_list(s["unless"], name, f"{where}.unless"))
         for i, term in enumerate(spec["terms"]):
             where = f"categories.{category}.terms[{i}]"
             pattern = _compile(term["pattern"], name, where)
@@ -226,7 +248,8 @@ def _load(path_text: str) -> TriageRules:
                            for j, p in enumerate(term.get("unless_sentence", ())))
             shared = dict(same_sentence=also, unless_sentence=unless, category=category,
                           weight=float(term["weight"]), says=term["says"],
-                          quote=term.get("quote", True),
+                          # personal information is never quoted (categories.yaml)
+                          quote=term.get("quote", True) and not known[category].personal,
                           descriptive=term.get("descriptive", False))
             if "own_subject" not in term:
                 terms.append(Term(pattern=pattern, gate=word_gate(pattern),
@@ -286,13 +309,15 @@ def _load(path_text: str) -> TriageRules:
         learned_veto=vetoes, learned_at=learned_at,
         routes=dict(data.get("routes") or {}),
         word_starts=WordStarts(t.gate for t in terms),
-        blank_re=_combine((*strip, *evidence, external)), quotes_re=_combine(quotes),
-        works_re=_combine(works),
+        blank_re=_combine((*strip, *evidence, external), name,
+                          "strip + idioms + evidence_links + external_link"),
+        quotes_re=_combine(quotes, name, "quotes"),
+        works_re=_combine(works, name, "works"),
         reporter_target=(_compile(data["reporter_target"]["after"], name, "reporter_target",
                                   "after") if "reporter_target" in data else None),
         reporter_target_before=(_compile(data["reporter_target"]["before"], name,
                                          "reporter_target", "before")
                                 if "before" in data.get("reporter_target", {}) else None),
-        evidence_re=_combine(evidence), sarcasm_set=PatternSet(sarcasm),
+        evidence_re=_combine(evidence, name, "evidence_links"), sarcasm_set=PatternSet(sarcasm),
         cues_set=PatternSet(_compile_all(need["cues"], name, "needs_evidence.cues")),
         street_set=PatternSet(_compile_all(info["street"], name, "personal_info.street")))

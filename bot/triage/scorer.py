@@ -230,7 +230,7 @@ def _term_hit(term: Term, report: _Report, rules: TriageRules,
         if term.quote:
             said = f'words "{_snippet(match.group(0))}" ({", ".join(notes)})'
         else:
-            said = f"{term.says} ({report.where(match.start())})"
+            said = f"{term.says} ({', '.join([report.where(match.start()), *reasons])})"
         works = capped and report.works_words(rules, match, span)
         weight = term.weight * (rules.negated_factor.get(term.category, 0.3) if reasons else 1)
         rank = (works, bool(reasons))
@@ -277,8 +277,8 @@ def _second_look(text: str, rules: TriageRules, look: LearnedModel | bool,
 
 
 def _settled(report: _Report, rules: TriageRules, category: str,
-             settle: Settlement) -> str | None:
-    """The words of the thread's last reply that settle *category*'s alarm as harmless,
+             settle: Settlement) -> re.Match[str] | None:
+    """The match in the thread's last reply that settle *category*'s alarm as harmless,
     or None.
 
     The words must be neither negated ("it isn't a joke") nor quoted, and only closing
@@ -303,13 +303,16 @@ def _settled(report: _Report, rules: TriageRules, category: str,
     if end != -1 and any(term.pattern.search(text, end) for term in rules.terms
                          if term.category == category):
         return None
-    return found.group(0)
+    return found
 
 
-def _site_kind(domain: str, rules: TriageRules) -> str | None:
+def _site(domain: str, rules: TriageRules) -> tuple[str, str] | None:
+    """The kind of site *domain* belongs to and the listed domain it is one of or under
+    (``tumblr.com`` for ``someone.tumblr.com``: a subdomain can be a person's handle)."""
     for kind, domains in rules.sites.items():
-        if _in_domains(domain, domains):
-            return kind
+        for listed in domains:
+            if _in_domains(domain, (listed,)):
+                return kind, listed
     return None
 
 
@@ -354,7 +357,12 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
     committed one when True, none when False) may withdraw a doxxing suggestion."""
     if not isinstance(text, str):
         raise TypeError(f"a report's text must be a string, not {type(text).__name__}")
+    if isinstance(links, (str, bytes)):
+        raise TypeError("a report's links must be a list of links, not one string")
+    if board is not None and not isinstance(board, str):
+        raise TypeError(f"a report's board must be a page title, not {type(board).__name__}")
     report = _Report(text, rules, links)
+    known = categories()
     hits: dict[str, list[tuple[float, str]]] = {}
     plain: dict[str, list[float]] = {}    # weights that add up, per category
     weakened: dict[str, float] = {}       # the strongest weakened weight, per category
@@ -377,13 +385,13 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
         if hit:
             add(term.category, *hit)
 
-    # Links: each kind of site counts once, named by domain (never by the path).
+    # Links: each kind of site counts once, named by the site's listed domain (never by
+    # the path or a subdomain, which can be someone's handle).
     by_kind: dict[str, list[str]] = {}
     for url in report.urls:
-        domain = _domain(url)
-        kind = _site_kind(domain, rules)
-        if kind and domain not in by_kind.setdefault(kind, []):
-            by_kind[kind].append(domain)
+        site = _site(_domain(url), rules)
+        if site and site[1] not in by_kind.setdefault(site[0], []):
+            by_kind[site[0]].append(site[1])
     for kind, domains in by_kind.items():
         signal = rules.signals[f"{kind}_link"]
         add(signal.category, signal.weight, f"{signal.says} ({', '.join(domains[:3])})")
@@ -450,9 +458,11 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
             words = _settled(report, rules, category, settle)
             if words:
                 scores[category] = min(scores[category], WITHDRAWN)
-                hits[category].append((float("inf"), f'withdrawn: a later reply settles it as '
-                                       f'harmless ("{_snippet(words)}") and no reply reports '
-                                       f'an action or new words'))
+                said = (f"{report.where(words.start())}" if known[category].personal
+                        else f'"{_snippet(words.group(0))}"')
+                hits[category].append((float("inf"), f"withdrawn: a later reply settles it as "
+                                       f"harmless ({said}) and no reply reports "
+                                       f"an action or new words"))
 
     for category, rule in rules.suppressed_by.items():
         if category in scores and any(scores.get(c, 0.0) >= rule.at for c in rule.categories):
@@ -471,14 +481,13 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
                    else f'conduct alleged: "{_snippet(cue.group(0))}"')
             hits.setdefault(signal.category, []).append((signal.weight, f"{signal.says}; {why}"))
 
-    known = categories()
     suggestions = []
     for category, score in scores.items():
         if score <= 0:
             continue
         evidence = [said for _, said in sorted(hits[category], key=lambda h: -h[0])]
-        if report.truncated:
-            evidence.append(f"only the first {MAX_CHARS} characters were read")
+        if report.truncated:  # kept however many lines the evidence has
+            evidence[MAX_EVIDENCE - 1:] = [f"only the first {MAX_CHARS} characters were read"]
         entry = known[category]
         suggestions.append(Suggestion(
             category=category, score=round(min(1.0, score), 3),

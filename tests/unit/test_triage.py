@@ -132,6 +132,12 @@ def _broken(tmp_path: Path, change) -> Path:
      r"categories\.self-harm|top level", "learned_at"),
     (lambda d: d["categories"]["threat-of-violence"].update(works_cap=1.5),
      r"categories\.threat-of-violence|top level", "works_cap"),
+    # Valid alone, wrong once a list is joined into one pattern: group names clash and
+    # a back-reference would point at another entry's group.
+    (lambda d: d["quotes"].extend(["(?P<q>~)[^~]+~", "(?P<q>\\^)[^^]+\\^"]), r"quotes\[\d+\]", ""),
+    (lambda d: d["quotes"].append("(['~])[^\\n]{1,50}\\1"), r"quotes\[\d+\]", "refer back"),
+    (lambda d: d["categories"]["doxxing"]["settled_in_thread"]["harmless"].append("(?P=x)"),
+     r"categories\.doxxing\.settled_in_thread\.harmless", ""),
 ])
 def test_a_broken_rules_file_names_file_entry_and_field(tmp_path, change, entry, field):
     directory = _broken(tmp_path, change)
@@ -141,6 +147,15 @@ def test_a_broken_rules_file_names_file_entry_and_field(tmp_path, change, entry,
     assert message.startswith("en.yaml:"), message
     assert re.search(entry, message), message
     assert field in message
+
+
+def test_a_verbose_pattern_may_end_in_a_comment(tmp_path):
+    # Joined with the others, its comment must not swallow the rest of the list.
+    def add(data):
+        data["quotes"].append("(?x) ~ [^~]+ ~  # tildes mark a quotation too")
+    rules = load_rules("en", _broken(tmp_path, add))
+    assert rules.quotes_re.search("he wrote ~i will kill you~ there")
+    assert rules.quotes_re.search('he wrote "i will kill you" there')
 
 
 @pytest.mark.parametrize("lang, text", [
@@ -342,6 +357,51 @@ def test_personal_information_is_found_but_never_repeated(value, kind):
             assert not re.search(r"\d", evidence), evidence
 
 
+# Disclosures told in words: the names, streets, employers, towns and handles in them
+# must not reach any evidence line, whichever term or signal found them.
+WORDY = [
+    ("en", "He posted that my name is really Jonathan Pemberton. [[Special:Diff/8]]",
+     ["jonathan", "pemberton"]),
+    ("en", "He keeps posting jroe [at] posteo [dot] net everywhere.", ["jroe", "posteo"]),
+    ("en", "He wrote on my talk page that I live on Wrenfield Close.", ["wrenfield"]),
+    ("en", "He posted that she works for Siemens in Munich. [[Special:Diff/8]]",
+     ["siemens", "munich"]),
+    ("en", "He revealed that I work at the Hazelbrook bakery on his user page.",
+     ["hazelbrook"]),
+    ("en", "He harasses me off-wiki: https://jpemberton.tumblr.com/post/1", ["jpemberton"]),
+    ("en", "User:Quill posted my office number on the talk page. [[Special:Diff/8]]\n"
+           ":That is the Pemberton Logistics office number from their own website.",
+     ["pemberton", "logistics"]),
+    ("de", "Er hat gepostet, sie wohnt doch in der Brunnenstraße 12 in Kleinbottwar. "
+           "[[Spezial:Diff/8]]", ["brunnen", "kleinbottwar"]),
+    ("de", "Er schreibt überall, mein richtiger Name sei Jonathan Pemberton.",
+     ["jonathan", "pemberton"]),
+]
+
+
+@pytest.mark.parametrize("lang, text, secrets", WORDY)
+def test_a_disclosure_in_words_is_found_but_never_repeated(lang, text, secrets):
+    result = suggest(text, lang=lang)
+    # found: suggested, or withdrawn by a later reply with a reason
+    assert any(s.suggested or s.evidence[0].startswith("withdrawn") for s in result
+               if s.category in ("doxxing", "off-wiki-harassment"))
+    for s in result:
+        for evidence in s.evidence:
+            assert not any(secret in evidence.casefold() for secret in secrets), evidence
+
+
+@pytest.mark.parametrize("split", sorted(SPLITS))
+def test_personal_information_evidence_never_quotes_the_report(split):
+    # Evidence of personal information says what kind and where (categories.yaml:
+    # personal), on every report of the corpus, however the term is written.
+    personal = {c for c, entry in categories().items() if entry.personal}
+    assert personal
+    for case in CORPORA[split]:
+        for s in suggest(case["text"], lang=case["lang"]):
+            if s.category in personal:
+                assert not any('"' in e for e in s.evidence), (case["id"], s.evidence)
+
+
 @pytest.mark.parametrize("lang, text", [
     ("en", "---------- Forwarded message ---------\nFrom: Tamsin Rook <tamsin.rook@example.org>\n"
            "To: info-en@example.org\n\nYou are an idiot. [[Special:Diff/8]]"),
@@ -382,10 +442,34 @@ def test_a_huge_report_is_read_up_to_the_limit_and_says_so():
     assert result and all(any("first" in e for e in s.evidence) for s in result)
 
 
+def test_a_long_report_with_much_evidence_still_says_it_was_cut():
+    # Six lines of evidence or more: the note replaces the last, it is not cut off.
+    text = ("He posted my home address, my phone number, my real name and my employer, "
+            "doxxed me, revealed my identity and where I work. ") * 1000 + "x" * MAX_CHARS
+    doxxing = next(s for s in suggest(text) if s.category == "doxxing")
+    assert len(doxxing.evidence) == 6
+    assert doxxing.evidence[-1] == f"only the first {MAX_CHARS} characters were read"
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"links": "https://example.org/a"}, "list of links"),
+    ({"board": 5}, "page title"),
+])
+def test_a_report_given_the_wrong_kind_of_value_gets_a_clear_error(kwargs, message):
+    with pytest.raises(TypeError, match=message):
+        suggest_report("He harassed me.", **kwargs)
+
+
 # Each as long as a report is read (MAX_CHARS): before the clause splitter and the e-mail
 # pattern were tried only from the start of a run, these took 7 to 55 s; now well under 1 s.
 LONG_RUNS = {"white space": "a" + " " * 99_998 + "b", "no space": "x" * 100_000,
              "digits": "1" * 100_000, "dots": "." * 100_000, "words": "you " * 25_000}
+# A short unit repeated without a space: a pattern tried from every unit and scanning to
+# the end of the run each time takes minutes (the e-mail, street, file and diff link
+# patterns did).
+LONG_RUNS.update({f"{unit!r} repeated": (unit * 100_000)[:100_000] for unit in (
+    "a-", "1.", "www.", "http://", "=http://", "file:", "[[user:", "[[special:diff/",
+    "strasse-", "a [at] ")})
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])
