@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from bot import replies
+from bot.errors import UsageError
 from bot.rendering import TEMPLATE_DIR, render
 
 # The details a functionary may add, and what each is for.  Anything else is a mistake.
@@ -43,7 +44,7 @@ def _details(details: Mapping[str, Any] | None) -> dict[str, Any]:
     details = dict(details or {})
     unknown = sorted(set(details) - set(DETAIL_FIELDS))
     if unknown:
-        raise ValueError(f"unknown detail(s) {', '.join(unknown)}; "
+        raise UsageError(f"unknown detail(s) {', '.join(unknown)}; "
                          f"use {', '.join(DETAIL_FIELDS)}")
     filled: dict[str, Any] = {}
     for name in DETAIL_FIELDS:
@@ -75,7 +76,7 @@ def draft_reply(*, outcome: str, audience: str | None = None, lang: str = "en",
     resolved, audience = replies.resolve(outcome, audience)
     assert resolved is not None  # an outcome is required here, so resolve() returns one
     if lang not in available_languages():
-        raise ValueError(f"no reply templates for language {lang!r}; "
+        raise UsageError(f"no reply templates for language {lang!r}; "
                          f"available: {', '.join(available_languages())}")
     text = render(template_name(resolved, audience, lang),
                   reporter=(reporter or "").strip() or None,
@@ -94,8 +95,14 @@ def draft_reply(*, outcome: str, audience: str | None = None, lang: str = "en",
 
 
 def resources_for_reply(lang: str, region: str | None = None) -> str:
-    """Support resources for a reply, from the canonical list, by language and region."""
+    """Support resources for a reply, from the canonical list, by language and region
+    (an ISO 3166-1 country code such as ``DE``; None: every region)."""
+    import phonenumbers
+
     from bot.resources import load_resources, render_for_reply, select
+
+    if region is not None and region.upper() not in phonenumbers.SUPPORTED_REGIONS:
+        raise UsageError(f"{region!r} is not a country code (ISO 3166-1, like US, GB or DE)")
 
     chosen = select(load_resources(), lang=lang, region=region)
     return render_for_reply(chosen, lang)

@@ -34,5 +34,11 @@ class StopRequested(NoticeboardError):
     """The on-wiki run page says stop; the run unwinds before its next edit."""
 
 
+class UsageError(NoticeboardError, ValueError):
+    """A value given to a script or a public function is not one it takes (an unknown
+    outcome, language or region, an unreadable file).  A ValueError too, for callers
+    that catch the standard one."""
+
+
 class SetupError(NoticeboardError):
     """The local environment (packages, ports, wiki harness) cannot be set up."""

@@ -47,9 +47,10 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from bot.datafiles import DATA_DIR, load_yaml, read_schema, read_yaml, validate
-from bot.errors import DataError
+from bot.errors import DataError, UsageError
 from bot.learned import LearnedModel, corpus_cases, load_model, model_json, train
 from bot.wikimedia import public_email_pattern, user_template_pattern
+from bot.wikitext import escape
 
 RULES_DIR = DATA_DIR / "replies"
 SCHEMA = RULES_DIR / "replies.schema.json"
@@ -277,13 +278,13 @@ def resolve(outcome: str | None, audience: str | None) -> tuple[str | None, str]
     """
     outcome = OUTCOME_ALIASES.get(outcome, outcome) if outcome is not None else None
     if outcome is not None and outcome not in OUTCOMES:
-        raise ValueError(f"unknown outcome {outcome!r}; use one of {', '.join(OUTCOMES)}")
+        raise UsageError(f"unknown outcome {outcome!r}; use one of {', '.join(OUTCOMES)}")
     if audience is None:
         audience = "subject" if outcome == "malicious-report-subject" else "reporter"
     if audience not in AUDIENCES:
-        raise ValueError(f"unknown audience {audience!r}; use one of {', '.join(AUDIENCES)}")
+        raise UsageError(f"unknown audience {audience!r}; use one of {', '.join(AUDIENCES)}")
     if outcome == "malicious-report-subject" and audience != "subject":
-        raise ValueError("the outcome 'malicious-report-subject' is addressed to the person "
+        raise UsageError("the outcome 'malicious-report-subject' is addressed to the person "
                          "reported (audience 'subject'); for the reporter use 'mistaken-report'")
     return outcome, audience
 
@@ -409,22 +410,34 @@ def _trimmed(text: str, first: int, last: int) -> tuple[int, int]:
     return first + len(piece) - len(piece.lstrip()), first + len(piece.rstrip())
 
 
-def _prepared(text: str, rules: RuleSet) -> tuple[str, str, list[tuple[int, int]]]:
-    """The text normalised (same length as *text*), the same with ignored parts blanked,
-    and its sentences' spans (valid in all three)."""
-    normal = _lower_text(text.translate(_SAME_LENGTH))
+def _prepared(text: str, rules: RuleSet,
+              names: Iterable[str] = ()) -> tuple[str, str, list[tuple[int, int]]]:
+    """The text normalised (same length as *text*, *names* blanked), the same with
+    ignored parts blanked too, and its sentences' spans (valid in all three)."""
+    same = text.translate(_SAME_LENGTH)
+    normal = _lower_text(same)
+    # A name as typed and as a draft shows it (escaped for wikitext): whole words, in
+    # the name's own case ("Sue Them" greeted, "you should sue them" still read).
+    forms = {form.translate(_SAME_LENGTH) for name in names
+             for form in (name.strip(), escape(name.strip())) if form}
+    if forms:
+        alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+        for found in re.finditer(rf"(?<!\w)(?:{alternatives})(?!\w)", same):
+            normal = normal[:found.start()] + _blank(found) + normal[found.end():]
     blanked = rules.ignore.sub(_blank, normal)
     return normal, blanked, list(_sentences(blanked, rules.sentence_split))
 
 
 def check(text: str, *, lang: str = "en", outcome: str | None = None,
-          audience: str | None = None, learned: bool = True,
+          audience: str | None = None, names: Iterable[str] = (), learned: bool = True,
           model: LearnedModel | None = None) -> list[Finding]:
     """Findings for a reply *text* in *lang*: whole-text findings first, then by position.
 
     *outcome* is one of :data:`OUTCOMES` (or ``None`` when unknown: outcome-specific
     rules are skipped); *audience* is ``"reporter"`` (the person who reported, often the
     victim) or ``"subject"`` (the person reported); see :func:`resolve` for the default.
+    *names* are the user names the reply greets or mentions: a name is not read as
+    words of the reply (an account called "Troll Hunter" is no insult).
     With *learned* (the default), the trained model adds warnings the rules missed; it
     is part of the checker, so a missing or broken model file is a :class:`DataError`
     rather than a silent fall-back to the rules alone.  *model* replaces the committed
@@ -432,7 +445,9 @@ def check(text: str, *, lang: str = "en", outcome: str | None = None,
     """
     outcome, audience = resolve(outcome, audience)
     rules = rules_for(lang)
-    normal, blanked, sentences = _prepared(text, rules)
+    if isinstance(names, str):
+        raise UsageError("names must be a list of user names, not one string")
+    normal, blanked, sentences = _prepared(text, rules, names)
     flat, _ = _collapse(normal.translate(_WHITESPACE))
     findings: list[Finding] = []
 

@@ -109,9 +109,12 @@ def parse_options(args: tuple[str, ...] | list[str], *, values: tuple[str, ...] 
     script then exits with status 2).
     """
     options: dict[str, Any] = {name: [] for name in repeated}
+    # No arguments: a script run by pwb, whose arguments are the command line's.  Taken
+    # here, not by handle_args, so that -lang is seen before Pywikibot claims it.
+    args = list(args) or list(pywikibot.argvu[1:])
     if language:
         options["lang"], args = take_language(args)
-    for arg in pywikibot.handle_args(list(args)):
+    for arg in pywikibot.handle_args(args):
         name, value = split_option(arg)
         if name in repeated:
             options[name].append(value)

@@ -36,12 +36,17 @@ def main(*args: str) -> int:
     language = options["lang"]
 
     def work() -> int:
-        from bot.errors import WikiError
+        from bot.errors import UsageError, WikiError
         from bot.replies import check
 
         if "file" in options:
             path = options["file"]
-            text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
+            try:
+                text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
+            except UnicodeDecodeError:
+                raise UsageError(f"{path}: not UTF-8 text") from None
+            except OSError as exc:
+                raise UsageError(f"{path}: cannot read it ({exc.strerror})") from None
         else:
             page = pywikibot.Page(pywikibot.Site(), options["page"])
             if not page.exists():

@@ -41,20 +41,22 @@ def main(*args: str) -> int:
 
     def work() -> int:
         from bot.drafts import draft_reply, resources_for_reply
-        from bot.replies import check
+        from bot.replies import check, resolve
 
         lang = language or "en"
         outcome = options["outcome"]
-        audience = options.get("audience")
+        # -to: names whoever the draft is for, the subject for malicious-report-subject.
+        audience = resolve(outcome, options.get("audience"))[1]
         details = {"case": options["case"]} if "case" in options else None
         to = options.get("to")
         text = draft_reply(
             outcome=outcome, audience=audience, lang=lang,
-            reporter=to if audience in (None, "reporter") else None,
+            reporter=to if audience == "reporter" else None,
             subject=to if audience == "subject" else None,
             resources=resources_for_reply(lang, options.get("region")), details=details)
         pywikibot.stdout(text)
-        findings = check(text, lang=lang, outcome=outcome, audience=audience)
+        findings = check(text, lang=lang, outcome=outcome, audience=audience,
+                         names=[to] if to else [])
         for f in findings:
             pywikibot.stdout(f"[{f.severity}] {f.code}: {f.message}")
         pywikibot.stdout("check: " + ("passes" if not any(
@@ -65,13 +67,15 @@ def main(*args: str) -> int:
             from bot.messages import summary
             from bot.publish import Publisher
             from bot.scripting import NoticeboardBot
+            from bot.wikitext import escape
 
             config = load_config(options.get("deployment"))
             if not config.private or not config.private.drafts_page:
                 raise ConfigError(f"{config.path}: private.drafts_page is not configured")
             publisher = Publisher(config, NoticeboardBot(always=True))
             page = publisher.read(config.private.wiki, config.private.drafts_page) or ""
-            heading = f"== Draft: {outcome}" + (f" ({options['case']})" if "case" in options else "")
+            case = f" ({escape(options['case'], max_length=80)})" if "case" in options else ""
+            heading = f"== Draft: {outcome}{case}"
             publisher.save(config.private.wiki, config.private.drafts_page,
                            page.rstrip() + f"\n\n{heading} ==\n{text}\n",
                            summary=summary("drafts-summary"), private=True)

@@ -78,3 +78,14 @@ def test_post_adds_to_the_private_queue_and_mails_the_emergency_route_once(
     users = {r["user"] for r in admin.call("GET", action="query", prop="revisions", titles=PAGE,
                                            rvprop="user", rvlimit="max")["query"]["pages"][0]["revisions"]}
     assert users == {"Careful Reporter"}
+
+
+def test_lang_picks_the_rules_not_the_site(seeded_wikis):
+    # Run by pwb, -lang:de reaches the script (Pywikibot would take it as a site code).
+    text = "-text:Er schrieb mir: Ich bringe dich um, ich weiß, wo du wohnst. [[Spezial:Diff/5]]"
+    german = run_pwb(seeded_wikis, "triage_report", text, "-lang:de")
+    assert german.returncode == 0, german.stderr
+    # German rules: the German threat wording is evidence, and Spezial:Diff is a diff.
+    assert "Drohung" in german.stdout and "needs-evidence" not in german.stdout
+    english = run_pwb(seeded_wikis, "triage_report", text).stdout
+    assert "Drohung" not in english and "needs-evidence" in english

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot import drafts, replies
-from bot.drafts import draft_reply
-from bot.errors import DataError
+from bot.drafts import draft_reply, resources_for_reply
+from bot.errors import DataError, UsageError
 from bot.replies import (AUDIENCES, OUTCOMES, TRAINING_FILES, Finding, check, load_rules,
                          passes, worst)
 
@@ -126,6 +126,59 @@ def test_every_draft_passes_the_checker(outcome, audience, lang, variant):
     findings = check(text, lang=lang, outcome=outcome, audience=audience)
     assert [f for f in findings if f.severity == "error"] == []
     assert passes(findings), [(f.code, f.excerpt(text)) for f in findings]
+
+
+def _regions() -> list[str | None]:
+    from bot.resources import load_resources
+    return [None, *sorted({r for res in load_resources() for r in res.regions if len(r) == 2})]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("region", _regions())
+def test_drafts_with_the_canonical_resources_pass_for_every_region(lang, region):
+    # What `pwb draft_reply` prints: the resource list's own lines (helplines with their
+    # telephone links, emergency numbers) must never read as shared private details.
+    resources = resources_for_reply(lang, region)
+    assert resources
+    for outcome in ("non-actionable", "actionable", "mistaken-report", "referred"):
+        text = draft_reply(outcome=outcome, audience="reporter", lang=lang,
+                           reporter="Alice", resources=resources)
+        findings = check(text, lang=lang, outcome=outcome, audience="reporter")
+        assert passes(findings), (outcome, [(f.code, f.excerpt(text)) for f in findings])
+
+
+# User names that read as words the checker looks for: insults, legal advice, disbelief.
+ODD_NAMES = ["Troll Hunter", "Exaggerator", "Sue Them", "Lügner", "O'Brien the Liar",
+             "Emergency Contact"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("outcome,audience", COMBINATIONS)
+def test_a_draft_passes_whatever_the_name_it_greets(outcome, audience, lang):
+    for name in ODD_NAMES:
+        text = draft_reply(outcome=outcome, audience=audience, lang=lang, reporter=name,
+                           subject=name)
+        findings = check(text, lang=lang, outcome=outcome, audience=audience, names=[name])
+        assert passes(findings), (name, [(f.code, f.excerpt(text)) for f in findings])
+
+
+def test_names_are_not_read_but_the_rest_of_the_reply_is():
+    text = ("Hello Sue Them,\n\nThank you for your report. The account was blocked. "
+            "Honestly, you should sue them.")
+    findings = check(text, outcome="actionable", audience="reporter", names=["Sue Them"])
+    assert [f.excerpt(text) for f in findings if f.code == "legal-advice"] == ["should sue"]
+    # A name is no resource either: the emergency route is still missing.
+    missing = check("Hello Emergency Contact,\n\nWe have closed the case.",
+                    outcome="actionable", names=["Emergency Contact"])
+    assert "no-emergency-route" in {f.code for f in missing}
+    with pytest.raises(UsageError, match="list of user names"):
+        check(text, names="Sue Them")
+
+
+def test_a_region_must_be_a_country_code():
+    assert resources_for_reply("de", "de") == resources_for_reply("de", "DE")
+    with pytest.raises(UsageError, match="country code"):
+        resources_for_reply("en", "ZZZ")
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -363,6 +416,13 @@ LONG_WITHOUT_SENTENCE_ENDS = {
     "apostrophes": "a'" * 100_000, "at signs": "a@" * 100_000,
     "open German quote": "„" + "wort " * 40_000, "dots": "." * 200_000,
 }
+# A short unit repeated without a space: patterns tried from every unit of the run and
+# scanning on to its end (a helpline domain from every word of "hilfe-hilfe-...": 280 s
+# for 20 KB; a role or private e-mail address from every dot; a resources link from every
+# "http") are now tried from a run's start only.
+LONG_WITHOUT_SENTENCE_ENDS.update({f"{unit!r} repeated": (unit * 100_000)[:100_000] for unit in (
+    "hilfe-", "helpline-", "a-", "1.", "www.", "http://", "=http://", "[[", "[[user:",
+    "[[benutzer:", "a.b@", "x-x, who ")})
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])
@@ -371,7 +431,10 @@ def test_long_text_without_sentence_ends_is_checked_promptly(lang, name, watchdo
     with watchdog(30, f"check() on {name!r}"):
         found = replies.check(LONG_WITHOUT_SENTENCE_ENDS[name], lang=lang,
                               outcome="non-actionable", audience="reporter")
-    assert {f.code for f in found} >= {"no-support-resources", "no-emergency-route"}
+    codes = {f.code for f in found}
+    assert "no-emergency-route" in codes
+    # (some repeated units are resources: a link, a helpline's name)
+    assert "no-support-resources" in codes or "repeated" in name
 
 
 def test_a_long_stretch_without_sentence_ends_is_read_in_pieces_cut_at_white_space():
