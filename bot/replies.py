@@ -41,6 +41,7 @@ some wording is wrong only for some outcomes.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -194,6 +195,18 @@ def _lower_pattern(pattern: str) -> str:
         out.append(char if escaped else char.lower())
         escaped = not escaped and char == "\\"
     return "".join(out)
+
+
+@lru_cache(maxsize=8192)
+def _compatible_char(char: str) -> str:
+    folded = unicodedata.normalize("NFKC", char)
+    return folded if len(folded) == 1 else char
+
+
+def _compatible(text: str) -> str:
+    """*text* with compatibility forms as their plain letters (full-width ｓｕｅ, styled
+    𝘴𝘶𝘦 read as sue), one character for one (spans must stay valid)."""
+    return text if text.isascii() else "".join(map(_compatible_char, text))
 
 
 def _lower_text(text: str) -> str:
@@ -414,7 +427,7 @@ def _prepared(text: str, rules: RuleSet,
               names: Iterable[str] = ()) -> tuple[str, str, list[tuple[int, int]]]:
     """The text normalised (same length as *text*, *names* blanked), the same with
     ignored parts blanked too, and its sentences' spans (valid in all three)."""
-    same = text.translate(_SAME_LENGTH)
+    same = _compatible(text).translate(_SAME_LENGTH)
     normal = _lower_text(same)
     # A name as typed and as a draft shows it (escaped for wikitext): whole words, in
     # the name's own case ("Sue Them" greeted, "you should sue them" still read).

@@ -175,6 +175,13 @@ def test_names_are_not_read_but_the_rest_of_the_reply_is():
         check(text, names="Sue Them")
 
 
+@pytest.mark.parametrize("styled", ["ｓｕｅ ｔｈｅｍ", "\U0001d634\U0001d636\U0001d626 them"])
+def test_full_width_and_styled_letters_are_read_as_letters(styled):
+    text = f"We blocked the account. You should {styled}."
+    found = [f for f in check(text, outcome="actionable") if f.code == "legal-advice"]
+    assert found and styled.split()[0] in text[found[0].start:found[0].end]
+
+
 def test_a_region_must_be_a_country_code():
     assert resources_for_reply("de", "de") == resources_for_reply("de", "DE")
     with pytest.raises(UsageError, match="country code"):
