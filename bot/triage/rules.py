@@ -27,6 +27,54 @@ _GLOBAL_FLAGS_RE = re.compile(r"^\(\?([aiLmsux]+)\)")
 _SENTENCE_BREAK = r"[.!?;\n]+"   # when a rules file names none
 
 
+# The evidence's own words (a rules file's evidence_words translates them), with the
+# fields each one is given.
+EVIDENCE_WORDS: Mapping[str, str] = {
+    "own": "in the reporter's words",
+    "quotation": "in a quotation",
+    "line": "line {line}, {where}",
+    "words": 'words "{words}" ({notes})',
+    "quoted": "quoted",
+    "negated": "negated",
+    "scare_quotes": "in scare quotes",
+    "sarcastic": "sarcastic tone",
+    "model_strongly": "the model learned from labelled reports agrees (strongly)",
+    "model_moderately": "the model learned from labelled reports agrees (moderately)",
+    "capped": "capped: the words are quoted from a work (a song, a novel, a film), "
+              "or summarise one",
+    "second_look": "withdrawn: a second model, trained on reports where this was "
+                   "suggested, reads it as a false alarm",
+    "settled": "withdrawn: a later reply settles it as harmless ({said}) and no reply "
+               "reports an action or new words",
+    "weakened": "weakened: the report is about {categories}",
+    "conduct": "conduct alleged: {what}",
+    "truncated": "only the first {limit} characters were read",
+}
+_EVIDENCE_FIELDS = {"line": ("line", "where"), "words": ("words", "notes"),
+                    "settled": ("said",), "weakened": ("categories",),
+                    "conduct": ("what",), "truncated": ("limit",)}
+
+
+def _evidence_words(given: Mapping[str, str], file: str) -> dict[str, str]:
+    """The evidence wording: English, with the file's translations; each must take
+    exactly the fields its English does."""
+    words = dict(EVIDENCE_WORDS)
+    for key, text in given.items():
+        fields = _EVIDENCE_FIELDS.get(key, ())
+        try:
+            text.format(**{f: "" for f in fields})
+        except (KeyError, IndexError, ValueError) as exc:
+            raise DataError(f"{file}: entry evidence_words, field '{key}': takes the "
+                            f"fields {{{'}, {'.join(fields)}}} only "
+                            f"({type(exc).__name__}: {exc}).") from None
+        missing = [f for f in fields if "{" + f + "}" not in text]
+        if missing:
+            raise DataError(f"{file}: entry evidence_words, field '{key}': must show "
+                            f"{', '.join('{' + f + '}' for f in missing)}.")
+        words[key] = text
+    return words
+
+
 @dataclass(frozen=True)
 class Term:
     """One weighted pattern of a category's lexicon."""
@@ -116,6 +164,7 @@ class TriageRules:
     # Where the model's probability counts for a category, when not at its own threshold.
     learned_at: Mapping[str, float]
     routes: Mapping[str, str]
+    words: Mapping[str, str]           # the evidence's wording (EVIDENCE_WORDS)
     word_starts: WordStarts
     # The same lists, combined or indexed once so a report is scanned fewer times.
     blank_re: re.Pattern[str]          # strip + evidence links + external links
@@ -308,6 +357,7 @@ def _load(path_text: str) -> TriageRules:
         suppressed_by=suppressed, settled_in_thread=settled,
         learned_veto=vetoes, learned_at=learned_at,
         routes=dict(data.get("routes") or {}),
+        words=_evidence_words(data.get("evidence_words") or {}, name),
         word_starts=WordStarts(t.gate for t in terms),
         blank_re=_combine((*strip, *evidence, external), name,
                           "strip + idioms + evidence_links + external_link"),

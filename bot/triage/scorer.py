@@ -109,14 +109,17 @@ class _Report:
         self.sentence_starts = [0] + [m.end() for m in rules.sentence_break.finditer(self.text)]
         self.sarcastic = rules.sarcasm_set.first(self.text) is not None
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        self.words = rules.words
 
     def quoted(self, pos: int) -> tuple[int, int] | None:
         return _containing(self.quotes, self.quote_starts, pos)
 
     def where(self, pos: int) -> str:
         line = bisect_right(self.line_starts, pos)
-        inside = "in a quotation" if self.quoted(pos) else "in the reporter's words"
-        return f"line {line}, {inside}" if len(self.line_starts) > 1 else inside
+        inside = self.words["quotation"] if self.quoted(pos) else self.words["own"]
+        if len(self.line_starts) > 1:
+            return self.words["line"].format(line=line, where=inside)
+        return inside
 
     def sentence(self, pos: int) -> tuple[int, int]:
         """Start and end of the sentence holding *pos*."""
@@ -219,16 +222,17 @@ def _term_hit(term: Term, report: _Report, rules: TriageRules,
             continue
         reasons = []
         if any(report.negated(rules, m.start()) for m in [match, *companions]):
-            reasons.append("negated")
+            reasons.append(rules.words["negated"])
         if term.descriptive:
             # A quotation that holds little more than the match is scare quotes ("threat").
             if span and (span[1] - span[0]) - (match.end() - match.start()) <= 4:
-                reasons.append("in scare quotes")
+                reasons.append(rules.words["scare_quotes"])
             elif report.sarcastic:
-                reasons.append("sarcastic tone")
-        notes = [term.says] + (["quoted"] if span else []) + reasons
+                reasons.append(rules.words["sarcastic"])
+        notes = [term.says] + ([rules.words["quoted"]] if span else []) + reasons
         if term.quote:
-            said = f'words "{_snippet(match.group(0))}" ({", ".join(notes)})'
+            said = rules.words["words"].format(words=_snippet(match.group(0)),
+                                               notes=", ".join(notes))
         else:
             said = f"{term.says} ({', '.join([report.where(match.start()), *reasons])})"
         works = capped and report.works_words(rules, match, span)
@@ -272,8 +276,7 @@ def _second_look(text: str, rules: TriageRules, look: LearnedModel | bool,
                 look.probabilities(text[:MAX_CHARS])[category] < look.threshold:
             scores[category] = min(scores[category], WITHDRAWN)
             # First in the evidence (sorted by weight), so the reader sees why at once.
-            hits[category].append((float("inf"), "withdrawn: a second model, trained on "
-                                   "reports where this was suggested, reads it as a false alarm"))
+            hits[category].append((float("inf"), rules.words["second_look"]))
 
 
 def _settled(report: _Report, rules: TriageRules, category: str,
@@ -435,9 +438,8 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
                 at = rules.learned_at.get(category, model.threshold)
                 if p >= at and not (veto and veto.search(report.text)):
                     agreed[category] = p
-                    strength = "strongly" if p >= 0.8 else "moderately"
-                    hits.setdefault(category, []).append(
-                        (p, f"the model learned from labelled reports agrees ({strength})"))
+                    strength = "model_strongly" if p >= 0.8 else "model_moderately"
+                    hits.setdefault(category, []).append((p, rules.words[strength]))
                     # At a category's own learned_at under the line, agreement suggests.
                     scores[category] = max(scores.get(category, 0.0), p, SUGGESTED_AT)
 
@@ -446,8 +448,7 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
         # when the model raised the score, so the first line never contradicts the score.
         weight = (float("inf") if category not in agreed
                   else math.nextafter(agreed[category], 0.0))
-        hits[category].append((weight, "capped: the words are quoted from a work "
-                               "(a song, a novel, a film), or summarise one"))
+        hits[category].append((weight, rules.words["capped"]))
 
     if learned and second_look is not False:
         # Before the suppressions: a withdrawn suggestion must not weaken another one.
@@ -460,15 +461,14 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
                 scores[category] = min(scores[category], WITHDRAWN)
                 said = (f"{report.where(words.start())}" if known[category].personal
                         else f'"{_snippet(words.group(0))}"')
-                hits[category].append((float("inf"), f"withdrawn: a later reply settles it as "
-                                       f"harmless ({said}) and no reply reports "
-                                       f"an action or new words"))
+                hits[category].append((float("inf"), rules.words["settled"].format(said=said)))
 
     for category, rule in rules.suppressed_by.items():
         if category in scores and any(scores.get(c, 0.0) >= rule.at for c in rule.categories):
             scores[category] *= rule.factor
             stronger = [c for c in rule.categories if scores.get(c, 0.0) >= rule.at]
-            hits[category].append((0.0, f"weakened: the report is about {', '.join(stronger[:2])}"))
+            hits[category].append((0.0, rules.words["weakened"].format(
+                categories=", ".join(stronger[:2]))))
 
     # No diffs: only a report that accuses someone needs them.
     if not report.evidence_links and (board or "").casefold() not in rules.boards_without_diffs:
@@ -477,8 +477,8 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
         if conduct or cue:
             signal = rules.signals["external_only" if report.urls else "no_evidence"]
             scores[signal.category] = max(scores.get(signal.category, 0.0), signal.weight)
-            why = (f"conduct alleged: {', '.join(conduct[:2])}" if conduct
-                   else f'conduct alleged: "{_snippet(cue.group(0))}"')
+            why = rules.words["conduct"].format(
+                what=", ".join(conduct[:2]) if conduct else f'"{_snippet(cue.group(0))}"')
             hits.setdefault(signal.category, []).append((signal.weight, f"{signal.says}; {why}"))
 
     suggestions = []
@@ -487,7 +487,7 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
             continue
         evidence = [said for _, said in sorted(hits[category], key=lambda h: -h[0])]
         if report.truncated:  # kept however many lines the evidence has
-            evidence[MAX_EVIDENCE - 1:] = [f"only the first {MAX_CHARS} characters were read"]
+            evidence[MAX_EVIDENCE - 1:] = [rules.words["truncated"].format(limit=MAX_CHARS)]
         entry = known[category]
         suggestions.append(Suggestion(
             category=category, score=round(min(1.0, score), 3),

@@ -149,6 +149,28 @@ def test_a_broken_rules_file_names_file_entry_and_field(tmp_path, change, entry,
     assert field in message
 
 
+@pytest.mark.parametrize("words, message", [
+    ({"line": "Zeile {zeile}"}, "takes the fields"),
+    ({"truncated": "nur ein Teil wurde gelesen"}, "must show {limit}"),
+    ({"conduct": "{what"}, "takes the fields"),
+])
+def test_evidence_wording_must_take_its_fields(tmp_path, words, message):
+    directory = _broken(tmp_path, lambda d: d.update(evidence_words=words))
+    with pytest.raises(DataError, match=re.escape(message)) as caught:
+        load_rules("en", directory)
+    assert "evidence_words" in str(caught.value)
+
+
+def test_german_evidence_is_in_german():
+    text = ("Er hat gepostet, sie wohnt doch in der Brunnenstraße 12.\n"
+            "Er sagte: „Ich bringe dich um, das ist kein Witz“ und drohte noch mehr.")
+    evidence = [e for s in suggest(text, lang="de") for e in s.evidence]
+    assert evidence
+    english = re.compile(r"\b(?:words|quoted|line|reporter|alleged|withdrawn|capped|"
+                         r"weakened|model|agrees|negated)\b")
+    assert not [e for e in evidence if english.search(e)], evidence
+
+
 def test_a_verbose_pattern_may_end_in_a_comment(tmp_path):
     # Joined with the others, its comment must not swallow the rest of the list.
     def add(data):
@@ -1027,7 +1049,7 @@ def test_a_works_words_are_not_a_threat_but_the_reporters_own_are(text, lang, th
     score = found["threat-of-violence"].score
     assert (score >= 0.5) is threat, found["threat-of-violence"].evidence
     if not threat:
-        assert "capped" in found["threat-of-violence"].evidence[0]
+        assert found["threat-of-violence"].evidence[0] == load_rules(lang).words["capped"]
 
 
 @pytest.mark.parametrize("text, lang, category", [
@@ -1249,7 +1271,8 @@ def test_a_thread_that_settles_the_alarm_takes_the_threat_under_the_line(text, l
     found = {s.category: s for s in score_report(text, load_rules(lang), learned=False)}
     assert found["threat-of-violence"].suggested is threat
     if not threat:
-        assert "settles it as harmless" in found["threat-of-violence"].evidence[0]
+        settled = load_rules(lang).words["settled"].split("{")[0]
+        assert found["threat-of-violence"].evidence[0].startswith(settled)
 
 
 # The same for personal information: the last reply shows the detail was the person's own
@@ -1277,7 +1300,8 @@ def test_a_thread_that_shows_the_detail_was_public_takes_doxxing_under_the_line(
     found = {s.category: s for s in score_report(text, load_rules(lang), learned=False)}
     assert found["doxxing"].suggested is doxxing, found["doxxing"].evidence
     if not doxxing:
-        assert "settles it as harmless" in found["doxxing"].evidence[0]
+        settled = load_rules(lang).words["settled"].split("{")[0]
+        assert found["doxxing"].evidence[0].startswith(settled)
 
 
 # Two review corpora of threads, written by independent authors to test settled_in_thread
