@@ -134,6 +134,21 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _runs(pid: int, marker: str) -> bool:
+    """Whether process *pid* is the one we started (its command line has *marker*).
+
+    A pid file outlives its process (a reboot, a kill -9); the number may since belong to
+    someone else's process, which must be neither trusted nor signalled.  Without /proc
+    (not Linux) the pid is trusted as before."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except FileNotFoundError:
+        return not Path("/proc/self").exists()
+    except OSError:
+        return False
+    return marker.encode() in command.replace(b"\0", b" ")
+
+
 def _port_open(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.settimeout(0.2)
@@ -303,9 +318,9 @@ class LocalWikis:
         try:
             pid = int(self._pid_file(wiki).read_text())
             os.kill(pid, 0)
-            return pid
         except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
             return None
+        return pid if _runs(pid, f"127.0.0.1:{self.port(wiki.key)}") else None
 
     def api_answers(self, key: str, timeout: float = 2.0) -> bool:
         try:
@@ -369,10 +384,11 @@ class LocalWikis:
         """Start the SMTP catcher the wikis send their mail to, unless it runs."""
         pid_file = self.state_dir / "mail.pid"
         try:
-            os.kill(int(pid_file.read_text()), 0)
-            if _port_open(self.port("smtp")):
+            pid = int(pid_file.read_text())
+            os.kill(pid, 0)
+            if _runs(pid, "bot.mailcatcher") and _port_open(self.port("smtp")):
                 return
-        except (FileNotFoundError, ValueError, ProcessLookupError):
+        except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
             pass
         self.mail_dir.mkdir(parents=True, exist_ok=True)
         log = (self.state_dir / "mail.log").open("ab")
@@ -391,8 +407,10 @@ class LocalWikis:
     def _stop_mail(self) -> None:
         pid_file = self.state_dir / "mail.pid"
         try:
-            os.killpg(int(pid_file.read_text()), signal.SIGTERM)
-        except (FileNotFoundError, ValueError, ProcessLookupError):
+            pid = int(pid_file.read_text())
+            if _runs(pid, "bot.mailcatcher"):
+                os.killpg(pid, signal.SIGTERM)
+        except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
             pass
         pid_file.unlink(missing_ok=True)
 

@@ -70,3 +70,29 @@ def test_missing_bot_password_gives_one_clear_line(local_wikis, tmp_path):
     preflight = __import__("bot.preflight", fromlist=["x"]).check_user_config(pwb_dir)
     assert preflight and "does not exist" in preflight[0]
     assert "Traceback" not in result.stderr
+
+
+def test_a_stale_pid_file_never_signals_someone_elses_process(tmp_path):
+    # After a reboot or a kill -9 the pid in a pid file may belong to another process,
+    # even a process-group leader: stopping the wikis must leave it alone.
+    import subprocess
+
+    from bot.localwiki import WIKIS, LocalWikis
+
+    other = subprocess.Popen(["sleep", "60"], start_new_session=True)
+    try:
+        wikis = LocalWikis(tmp_path)
+        wiki = WIKIS[0]
+        wikis.wiki_dir(wiki).mkdir(parents=True)
+        (wikis.wiki_dir(wiki) / "server.pid").write_text(str(other.pid))
+        (tmp_path / "mail.pid").write_text(str(other.pid))
+        assert wikis._pid(wiki) is None   # not our PHP server
+        wikis._stop_server(wiki)
+        wikis._stop_mail()
+        time.sleep(0.2)
+        assert other.poll() is None, "someone else's process was killed"
+        assert not (tmp_path / "mail.pid").exists()
+        assert not (wikis.wiki_dir(wiki) / "server.pid").exists()
+    finally:
+        other.kill()
+        other.wait()
