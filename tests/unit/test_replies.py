@@ -182,6 +182,20 @@ def test_full_width_and_styled_letters_are_read_as_letters(styled):
     assert found and styled.split()[0] in text[found[0].start:found[0].end]
 
 
+@pytest.mark.parametrize("text, code, flagged", [
+    # "why not" suggests; it is no negation
+    ("Why not reach out to him directly and talk it through?", "suggests-contacting-harasser", True),
+    ("Please do not reach out to him directly.", "suggests-contacting-harasser", False),
+    ("We think you made it all up to hurt him.", "disbelief-or-blame", True),
+    ("It seems you made the whole story up.", "disbelief-or-blame", True),
+    ("Once you made up your mind to report it, you did the right thing.",
+     "disbelief-or-blame", False),
+])
+def test_wordings_found_beyond_the_corpora(text, code, flagged):
+    found = {f.code for f in check(text, outcome="non-actionable", audience="reporter")}
+    assert (code in found) is flagged
+
+
 def test_a_region_must_be_a_country_code():
     assert resources_for_reply("de", "de") == resources_for_reply("de", "DE")
     with pytest.raises(UsageError, match="country code"):
