@@ -190,10 +190,21 @@ def test_full_width_and_styled_letters_are_read_as_letters(styled):
     ("It seems you made the whole story up.", "disbelief-or-blame", True),
     ("Once you made up your mind to report it, you did the right thing.",
      "disbelief-or-blame", False),
+    ("We are not convinced that any of this actually happened.", "disbelief-or-blame", True),
+    ("Between us, everyone knows he is a troublemaker.", "personal-opinion-on-guilt", True),
+    ("You might benefit from journaling about how this made you feel.",
+     "counselling-advice", True),
 ])
 def test_wordings_found_beyond_the_corpora(text, code, flagged):
+    # Probes written while reading the rules, not taken from any corpus.
     found = {f.code for f in check(text, outcome="non-actionable", audience="reporter")}
     assert (code in found) is flagged
+
+
+def test_calling_the_subject_a_disgrace_is_judgmental():
+    text = "Your topic ban stands. Frankly your editing has been a disgrace."
+    found = {f.code for f in check(text, outcome="actionable", audience="subject")}
+    assert "judgmental-to-subject" in found
 
 
 def test_a_region_must_be_a_country_code():
