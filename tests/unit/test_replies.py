@@ -201,6 +201,16 @@ def test_wordings_found_beyond_the_corpora(text, code, flagged):
     assert (code in found) is flagged
 
 
+@pytest.mark.parametrize("text, flagged", [
+    ("Warum schreibst du ihm nicht einfach direkt?", True),   # a suggestion, no negation
+    ("Warum nicht einfach direkt mit ihm sprechen?", True),
+    ("Schreib ihm bitte nicht.", False),
+])
+def test_a_german_why_not_suggests_contact(text, flagged):
+    found = {f.code for f in check(text, lang="de", outcome="non-actionable")}
+    assert ("suggests-contacting-harasser" in found) is flagged
+
+
 def test_calling_the_subject_a_disgrace_is_judgmental():
     text = "Your topic ban stands. Frankly your editing has been a disgrace."
     found = {f.code for f in check(text, outcome="actionable", audience="subject")}
