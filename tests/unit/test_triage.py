@@ -161,6 +161,14 @@ def test_evidence_wording_must_take_its_fields(tmp_path, words, message):
     assert "evidence_words" in str(caught.value)
 
 
+@pytest.mark.parametrize("verb", ["abzustechen", "totzuschlagen", "zusammenzuschlagen",
+                                  "abzuknallen", "kaltzumachen", "aufzuschlitzen"])
+def test_a_german_threat_in_the_zu_infinitive_is_a_threat(verb):
+    # Separable verbs take "zu" inside: ab-zu-stechen.  Only umzubringen was known.
+    text = f"Er hat angekündigt, mich nach dem Stammtisch {verb}. [[Spezial:Diff/5]]"
+    assert "threat-of-violence" in rules_suggested(text, "de")
+
+
 def test_german_evidence_is_in_german():
     text = ("Er hat gepostet, sie wohnt doch in der Brunnenstraße 12.\n"
             "Er sagte: „Ich bringe dich um, das ist kein Witz“ und drohte noch mehr.")
