@@ -169,6 +169,16 @@ def test_a_german_threat_in_the_zu_infinitive_is_a_threat(verb):
     assert "threat-of-violence" in rules_suggested(text, "de")
 
 
+@pytest.mark.parametrize("text, self_harm", [
+    ("I would rather die than let that source stay in the article. [[Special:Diff/4]]", False),
+    ("He'd sooner die than admit the infobox is wrong. [[Special:Diff/4]]", False),
+    ("I would rather die than go on living like this.", True),
+    ("Honestly I would rather die than face another day of this.", True),
+])
+def test_rather_die_than_compares_unless_it_is_about_living(text, self_harm):
+    assert ("self-harm" in rules_suggested(text)) is self_harm
+
+
 def test_german_evidence_is_in_german():
     text = ("Er hat gepostet, sie wohnt doch in der Brunnenstraße 12.\n"
             "Er sagte: „Ich bringe dich um, das ist kein Witz“ und drohte noch mehr.")
