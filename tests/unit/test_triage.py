@@ -179,6 +179,12 @@ def test_rather_die_than_compares_unless_it_is_about_living(text, self_harm):
     assert ("self-harm" in rules_suggested(text)) is self_harm
 
 
+def test_a_german_post_saying_where_someone_lives_is_doxxing():
+    # the English rules know "posted where she lives"; German "wo ich wohne" likewise
+    text = "Er verlinkt ständig mein Profil und schreibt dazu, wo ich wohne. [[Spezial:Diff/4]]"
+    assert "doxxing" in rules_suggested(text, "de")
+
+
 def test_german_evidence_is_in_german():
     text = ("Er hat gepostet, sie wohnt doch in der Brunnenstraße 12.\n"
             "Er sagte: „Ich bringe dich um, das ist kein Witz“ und drohte noch mehr.")
