@@ -169,20 +169,21 @@ def test_a_german_threat_in_the_zu_infinitive_is_a_threat(verb):
     assert "threat-of-violence" in rules_suggested(text, "de")
 
 
-@pytest.mark.parametrize("text, self_harm", [
-    ("I would rather die than let that source stay in the article. [[Special:Diff/4]]", False),
-    ("He'd sooner die than admit the infobox is wrong. [[Special:Diff/4]]", False),
-    ("I would rather die than go on living like this.", True),
-    ("Honestly I would rather die than face another day of this.", True),
-])
-def test_rather_die_than_compares_unless_it_is_about_living(text, self_harm):
-    assert ("self-harm" in rules_suggested(text)) is self_harm
-
-
 def test_a_german_post_saying_where_someone_lives_is_doxxing():
     # the English rules know "posted where she lives"; German "wo ich wohne" likewise
     text = "Er verlinkt ständig mein Profil und schreibt dazu, wo ich wohne. [[Spezial:Diff/4]]"
     assert "doxxing" in rules_suggested(text, "de")
+
+
+@pytest.mark.parametrize("text", [
+    "I'd rather be dead than be a burden to my family any longer.",
+    "I would rather die than spend one more day like this.",
+    "Honestly I'd rather die than go through this again.",
+])
+def test_rather_die_than_stays_a_wish_to_die(text):
+    # An idiom exception for "rather die than <something editorial>" hid these (review):
+    # a missed emergency costs more than a false alarm, so none is made.
+    assert "self-harm" in rules_suggested(text)
 
 
 def test_german_evidence_is_in_german():
