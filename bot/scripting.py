@@ -96,6 +96,21 @@ def take_language(args: tuple[str, ...] | list[str]) -> tuple[str | None, list[s
     return language, rest
 
 
+def _handle_args(args: list[str]) -> list[str]:
+    """Pywikibot's handle_args on exactly *args*.
+
+    Given an empty list it would read the command line again (``pywikibot.argvu``),
+    taking back a ``-lang`` we removed, or a test runner's arguments when a script's
+    ``main`` is called in-process; so for that call the command line it sees is *args*.
+    """
+    saved = pywikibot.argvu
+    pywikibot.argvu = saved[:1] + args
+    try:
+        return pywikibot.handle_args(args)
+    finally:
+        pywikibot.argvu = saved
+
+
 def parse_options(args: tuple[str, ...] | list[str], *, values: tuple[str, ...] = (),
                   flags: tuple[str, ...] = (), repeated: tuple[str, ...] = (),
                   language: bool = False, one_of: tuple[str, ...] = ()) -> dict | None:
@@ -114,7 +129,7 @@ def parse_options(args: tuple[str, ...] | list[str], *, values: tuple[str, ...] 
     args = list(args) or list(pywikibot.argvu[1:])
     if language:
         options["lang"], args = take_language(args)
-    for arg in pywikibot.handle_args(args):
+    for arg in _handle_args(args):
         name, value = split_option(arg)
         if name in repeated:
             options[name].append(value)

@@ -48,6 +48,12 @@ def test_resource_pages_between_markers_only(seeded_wikis, tmp_path):
     assert third.returncode == 0
     assert "left alone" in third.stderr and "markers" in third.stderr
     assert _text(admin_pub, "Project:Support resources")[0] == "Someone removed the markers."
+    # -lang alone: Pywikibot must not read it back from the command line as a site code.
+    _, rev_de = _text(admin_priv, "Functionaries:Hilfsangebote")
+    fourth = run_pwb(seeded_wikis, "update_resources", "-lang:de")
+    assert fourth.returncode == 0, fourth.stderr
+    assert "unchanged" in fourth.stdout and "left alone" not in fourth.stderr
+    assert _text(admin_priv, "Functionaries:Hilfsangebote")[1] == rev_de
 
 
 def test_run_page_stops_the_bot_before_its_next_edit(seeded_wikis, tmp_path):

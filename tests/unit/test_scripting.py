@@ -16,6 +16,7 @@ from bot.scripting import parse_options, take_language
 @pytest.fixture(autouse=True)
 def offline_handle_args(monkeypatch):
     def handle_args(args):
+        args = args or pywikibot.argvu[1:]  # as Pywikibot's does
         return [a for a in args if not a.startswith(("-lang:", "-simulate"))]
 
     monkeypatch.setattr(pywikibot, "handle_args", handle_args)
@@ -43,3 +44,14 @@ def test_lang_is_ours_only_when_the_script_writes_in_a_language():
     assert take_language(["-lang:de", "-x"]) == ("de", ["-x"])
     # Without language=True, -lang is Pywikibot's global option (the site's code).
     assert "lang" not in (parse_options(["-lang:de"]) or {})
+
+
+def test_lang_alone_is_not_read_again_from_the_command_line(monkeypatch):
+    # pwb update_resources -lang:de: the script's main() gets no arguments.
+    monkeypatch.setattr(pywikibot, "argvu", ["update_resources", "-lang:de"])
+    assert parse_options((), values=("page",), language=True) == {"lang": "de"}
+    # main("-lang:de") called in-process must not read the host's command line.
+    monkeypatch.setattr(pywikibot, "argvu", ["pytest", "-k", "something"])
+    assert parse_options(("-lang:de",), values=("page",), language=True) == {"lang": "de"}
+    assert pywikibot.argvu == ["pytest", "-k", "something"]
+
