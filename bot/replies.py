@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -272,10 +273,11 @@ def available_languages() -> tuple[str, ...]:
 @lru_cache(maxsize=None)
 def rules_for(lang: str) -> RuleSet:
     """The compiled rules for *lang* (cached)."""
-    path = RULES_DIR / f"{lang}.yaml"
-    if not re.fullmatch(r"[a-z]{2,3}(-[a-z]+)?", lang) or not path.exists():
-        raise DataError(f"{lang}.yaml: there are no reply rules for language '{lang}' in "
-                        f"{RULES_DIR} (available: {', '.join(available_languages())}).")
+    path = RULES_DIR / f"{lang}.yaml" if isinstance(lang, str) else RULES_DIR
+    if not isinstance(lang, str) or not re.fullmatch(r"[a-z]{2,3}(-[a-z]+)?", lang) \
+            or not path.exists():
+        raise UsageError(f"there are no reply rules for language {lang!r} in "
+                         f"{RULES_DIR} (available: {', '.join(available_languages())}).")
     rules = load_rules(path)
     if rules.language != lang:
         raise DataError(f"{path.name}: entry top level, field 'language': says "
@@ -429,16 +431,43 @@ def _prepared(text: str, rules: RuleSet,
     ignored parts blanked too, and its sentences' spans (valid in all three)."""
     same = _compatible(text).translate(_SAME_LENGTH)
     normal = _lower_text(same)
+    names = list(names)
+    if any(not isinstance(name, str) for name in names):
+        raise UsageError("names must be user names (strings)")
     # A name as typed and as a draft shows it (escaped for wikitext): whole words, in
     # the name's own case ("Sue Them" greeted, "you should sue them" still read).
     forms = {form.translate(_SAME_LENGTH) for name in names
              for form in (name.strip(), escape(name.strip())) if form}
     if forms:
         alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-        for found in re.finditer(rf"(?<!\w)(?:{alternatives})(?!\w)", same):
-            normal = normal[:found.start()] + _blank(found) + normal[found.end():]
+        starts = [first for first, _ in
+                  _sentences(rules.ignore.sub(_blank, normal), rules.sentence_split)]
+        spans = [found.span() for found in
+                 re.finditer(rf"(?<!\w)(?:{alternatives})(?!\w)", same)
+                 if _is_name_here(same, found, starts)]
+        if spans:
+            pieces, last = [], 0
+            for start, end in spans:
+                pieces += [normal[last:start], "_" * (end - start)]
+                last = end
+            normal = "".join(pieces) + normal[last:]
     blanked = rules.ignore.sub(_blank, normal)
     return normal, blanked, list(_sentences(blanked, rules.sentence_split))
+
+
+def _is_name_here(text: str, found: re.Match[str], starts: list[int]) -> bool:
+    """Whether a one-word name *found* in *text* stands as the name, not as the word.
+
+    At a sentence's start a capital says nothing ("Sue them." with a user called Sue),
+    so there a one-word name counts only when a comma follows it ("Sue, thank you").
+    A name of several words in its own case is the name wherever it is.
+    """
+    if any(c.isspace() for c in found.group()):
+        return True
+    sentence = starts[max(bisect_right(starts, found.start()) - 1, 0)] if starts else 0
+    if not re.fullmatch(r"[\s\"'„“«(*]*", text[sentence:found.start()]):
+        return True
+    return re.match(r"[ \t]*,", text[found.end():found.end() + 8]) is not None
 
 
 def check(text: str, *, lang: str = "en", outcome: str | None = None,

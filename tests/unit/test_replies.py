@@ -173,6 +173,21 @@ def test_names_are_not_read_but_the_rest_of_the_reply_is():
     assert "no-emergency-route" in {f.code for f in missing}
     with pytest.raises(UsageError, match="list of user names"):
         check(text, names="Sue Them")
+    with pytest.raises(UsageError, match="user names"):
+        check(text, names=[None])
+
+
+def test_a_one_word_name_at_a_sentence_start_is_read_unless_it_is_addressed():
+    # "Sue" greeted, then "Sue them" starting a sentence: the capital is the sentence's.
+    text = "Hello Sue,\n\nThe account was blocked. Sue them if you like."
+    findings = check(text, outcome="actionable", names=["Sue"])
+    assert [f.excerpt(text) for f in findings if f.code == "legal-advice"] == ["Sue them"]
+    addressed = "Sue, the account was blocked. Thank you for reporting it."
+    assert "legal-advice" not in _codes(check(addressed, outcome="actionable", names=["Sue"]))
+    # A German noun used as a name is still the noun where a sentence starts with it.
+    german = "Hallo Polizei,\n\nwir haben das Konto gesperrt. Polizei erreichst du immer."
+    assert "no-emergency-route" not in _codes(
+        check(german, lang="de", outcome="actionable", names=["Polizei"]))
 
 
 @pytest.mark.parametrize("styled", ["ｓｕｅ ｔｈｅｍ", "\U0001d634\U0001d636\U0001d626 them"])
@@ -186,6 +201,13 @@ def test_full_width_and_styled_letters_are_read_as_letters(styled):
     # "why not" suggests; it is no negation
     ("Why not reach out to him directly and talk it through?", "suggests-contacting-harasser", True),
     ("Please do not reach out to him directly.", "suggests-contacting-harasser", False),
+    ("Why don't you just reach out to him and sort it out?", "suggests-contacting-harasser",
+     True),
+    # "why not" inside a statement is the reason for a negation, not a question
+    ("That is why not responding to him is the best option.", "suggests-contacting-harasser",
+     False),
+    ("We understand why not replying to him feels safer.", "suggests-contacting-harasser",
+     False),
     ("We think you made it all up to hurt him.", "disbelief-or-blame", True),
     ("It seems you made the whole story up.", "disbelief-or-blame", True),
     ("Once you made up your mind to report it, you did the right thing.",
@@ -205,6 +227,8 @@ def test_wordings_found_beyond_the_corpora(text, code, flagged):
     ("Warum schreibst du ihm nicht einfach direkt?", True),   # a suggestion, no negation
     ("Warum nicht einfach direkt mit ihm sprechen?", True),
     ("Schreib ihm bitte nicht.", False),
+    ("Wieso Kontakt zu ihm nicht ratsam ist, erklären wir dir gern.", False),  # no question
+    ("Weshalb du ihn nicht kontaktieren solltest, steht unten.", False),
 ])
 def test_a_german_why_not_suggests_contact(text, flagged):
     found = {f.code for f in check(text, lang="de", outcome="non-actionable")}
@@ -368,8 +392,10 @@ def test_check_validates_its_arguments():
         check("text", outcome="nonsense")
     with pytest.raises(ValueError):
         check("text", audience="victim")
-    with pytest.raises(DataError, match="no reply rules for language 'xx'"):
+    with pytest.raises(UsageError, match="no reply rules for language 'xx'"):
         check("text", lang="xx")
+    with pytest.raises(UsageError, match="available: de, en"):
+        check("text", lang="fr")
     # the default audience follows the outcome
     assert "no-support-resources" not in _codes(check("Closed.",
                                                       outcome="malicious-report-subject"))
