@@ -9,6 +9,7 @@ names the file, the entry and the field.
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Iterable, Mapping
 from bot import wikimedia
 from bot.categories import categories
 from bot.datafiles import DATA_DIR, load_yaml
-from bot.errors import DataError
+from bot.errors import DataError, UsageError
 from bot.triage.gates import PatternSet, WordStarts, word_gate
 
 RULES_DIR = DATA_DIR / "triage"
@@ -33,6 +34,8 @@ EVIDENCE_WORDS: Mapping[str, str] = {
     "own": "in the reporter's words",
     "quotation": "in a quotation",
     "line": "line {line}, {where}",
+    "at_line": "line {line}",
+    "quote": '"{text}"',
     "words": 'words "{words}" ({notes})',
     "quoted": "quoted",
     "negated": "negated",
@@ -50,27 +53,35 @@ EVIDENCE_WORDS: Mapping[str, str] = {
     "conduct": "conduct alleged: {what}",
     "truncated": "only the first {limit} characters were read",
 }
-_EVIDENCE_FIELDS = {"line": ("line", "where"), "words": ("words", "notes"),
-                    "settled": ("said",), "weakened": ("categories",),
-                    "conduct": ("what",), "truncated": ("limit",)}
+# The fields each wording takes, with a value of the type the scorer passes.
+_EVIDENCE_FIELDS: Mapping[str, Mapping[str, object]] = {
+    "line": {"line": 3, "where": "in a quotation"}, "at_line": {"line": 3},
+    "quote": {"text": "x"}, "words": {"words": "x", "notes": "x"},
+    "settled": {"said": "x"}, "weakened": {"categories": "x"}, "conduct": {"what": "x"},
+    "truncated": {"limit": 100000}}
 
 
 def _evidence_words(given: Mapping[str, str], file: str) -> dict[str, str]:
-    """The evidence wording: English, with the file's translations; each must take
-    exactly the fields its English does."""
+    """The evidence wording: English, with the file's translations; each must show
+    exactly the fields its English does, each at least once, and format them."""
     words = dict(EVIDENCE_WORDS)
     for key, text in given.items():
-        fields = _EVIDENCE_FIELDS.get(key, ())
+        fields = _EVIDENCE_FIELDS.get(key, {})
+        where = f"{file}: entry evidence_words, field '{key}'"
         try:
-            text.format(**{f: "" for f in fields})
-        except (KeyError, IndexError, ValueError) as exc:
-            raise DataError(f"{file}: entry evidence_words, field '{key}': takes the "
-                            f"fields {{{'}, {'.join(fields)}}} only "
+            # Plain names only: "{line.real}" or "{line[0]}" would reach into the value.
+            used = [name for _, name, _, _ in string.Formatter().parse(text)
+                    if name is not None]
+            bad = [name for name in used if name not in fields]
+            if bad:
+                raise KeyError(bad[0])
+            text.format(**fields)
+        except (KeyError, IndexError, ValueError, TypeError) as exc:
+            raise DataError(f"{where}: takes the fields {{{'}, {'.join(fields)}}} only "
                             f"({type(exc).__name__}: {exc}).") from None
-        missing = [f for f in fields if "{" + f + "}" not in text]
+        missing = [f for f in fields if f not in used]
         if missing:
-            raise DataError(f"{file}: entry evidence_words, field '{key}': must show "
-                            f"{', '.join('{' + f + '}' for f in missing)}.")
+            raise DataError(f"{where}: must show {', '.join('{' + f + '}' for f in missing)}.")
         words[key] = text
     return words
 
@@ -191,7 +202,35 @@ def _compile_all(patterns: list[str], file: str, entry: str) -> tuple[re.Pattern
                  for i, p in enumerate(patterns))
 
 
-_BACKREF_RE = re.compile(r"(?<!\\)(?:\\\\)*\\[1-9]|\(\?P=")
+_DIGITS_RE = re.compile(r"[0-9]{0,3}")
+
+
+def _refers_back(pattern: str) -> bool:
+    """Whether *pattern* refers to a group: ``\\1``, ``(?P=name)`` or a conditional
+    ``(?(1)yes|no)``.  Escapes and character classes are skipped, so an octal escape
+    (``\\101``) or ``[(?P=]`` is no reference."""
+    i, in_class = 0, False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            digits = _DIGITS_RE.match(pattern, i + 1).group()
+            octal = digits.startswith("0") or (len(digits) == 3 and max(digits) <= "7")
+            if digits and not octal and not in_class:
+                return True
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            i += 1 + pattern.startswith("^", i + 1)
+            if pattern.startswith("]", i):   # "[]...]" and "[^]...]": a literal "]"
+                i += 1
+            continue
+        elif pattern.startswith(("(?P=", "(?("), i):
+            return True
+        i += 1
+    return False
 
 
 def _combine(patterns: Iterable[re.Pattern[str]], file: str, entry: str) -> re.Pattern[str]:
@@ -202,11 +241,11 @@ def _combine(patterns: Iterable[re.Pattern[str]], file: str, entry: str) -> re.P
     parts = []
     for i, pattern in enumerate(patterns):
         text = pattern.pattern
-        if pattern.groupindex or _BACKREF_RE.search(text):
+        if pattern.groupindex or _refers_back(text):
             raise DataError(f"{file}: entry {entry}[{i}], field '(the entry itself)': a "
                             f"pattern of this list is joined with the others, so it may "
                             f"not name a group ((?P<name>...)) or refer back to one "
-                            f"(\\1, (?P=name)); use (?:...) instead.")
+                            f"(\\1, (?P=name), (?(1)...)); use (?:...) instead.")
         if pattern.flags & re.VERBOSE:
             text += "\n"   # it may end in a comment, which would swallow a closing ")"
         flags = _GLOBAL_FLAGS_RE.match(text)
@@ -227,9 +266,13 @@ def _join_list(patterns: list[str], file: str, entry: str) -> re.Pattern[str]:
 
 def rules_path(lang: str, directory: str | Path | None = None) -> Path:
     """Where the rules for *lang* live (``<directory>/<lang>.yaml``)."""
-    if not isinstance(lang, str) or not _LANGUAGE_RE.fullmatch(lang):
-        raise DataError(f"triage rules: {lang!r} is not a language code (like 'en' or 'de').")
-    return Path(directory or RULES_DIR) / f"{lang}.yaml"
+    folder = Path(directory or RULES_DIR)
+    path = folder / f"{lang}.yaml" if isinstance(lang, str) else folder
+    if not isinstance(lang, str) or not _LANGUAGE_RE.fullmatch(lang) or not path.is_file():
+        available = ", ".join(sorted(p.stem for p in folder.glob("*.yaml"))) or "none"
+        raise UsageError(f"there are no triage rules for language {lang!r}: no {path.name} "
+                         f"in {folder} (available: {available}).")
+    return path
 
 
 @lru_cache(maxsize=None)

@@ -114,11 +114,14 @@ class _Report:
     def quoted(self, pos: int) -> tuple[int, int] | None:
         return _containing(self.quotes, self.quote_starts, pos)
 
+    def line(self, pos: int) -> int:
+        """The line number (from 1) of *pos*."""
+        return bisect_right(self.line_starts, pos)
+
     def where(self, pos: int) -> str:
-        line = bisect_right(self.line_starts, pos)
         inside = self.words["quotation"] if self.quoted(pos) else self.words["own"]
         if len(self.line_starts) > 1:
-            return self.words["line"].format(line=line, where=inside)
+            return self.words["line"].format(line=self.line(pos), where=inside)
         return inside
 
     def sentence(self, pos: int) -> tuple[int, int]:
@@ -459,8 +462,10 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
             words = _settled(report, rules, category, settle)
             if words:
                 scores[category] = min(scores[category], WITHDRAWN)
-                said = (f"{report.where(words.start())}" if known[category].personal
-                        else f'"{_snippet(words.group(0))}"')
+                # The settling words are a reply's, not the reporter's: where, or what.
+                said = (rules.words["at_line"].format(line=report.line(words.start()))
+                        if known[category].personal
+                        else rules.words["quote"].format(text=_snippet(words.group(0))))
                 hits[category].append((float("inf"), rules.words["settled"].format(said=said)))
 
     for category, rule in rules.suppressed_by.items():
@@ -478,7 +483,8 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
             signal = rules.signals["external_only" if report.urls else "no_evidence"]
             scores[signal.category] = max(scores.get(signal.category, 0.0), signal.weight)
             why = rules.words["conduct"].format(
-                what=", ".join(conduct[:2]) if conduct else f'"{_snippet(cue.group(0))}"')
+                what=", ".join(conduct[:2]) if conduct
+                else rules.words["quote"].format(text=_snippet(cue.group(0))))
             hits.setdefault(signal.category, []).append((signal.weight, f"{signal.says}; {why}"))
 
     suggestions = []

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from bot.categories import categories
-from bot.errors import DataError
+from bot.errors import DataError, UsageError
 from bot.triage import (
     EMERGENCY, MAX_CHARS, Suggestion, is_emergency, load_rules, score_report, suggest,
     suggest_report,
@@ -98,13 +98,14 @@ def test_rules_are_cached():
 
 @pytest.mark.parametrize("lang", ["xx", "fr"])
 def test_unknown_language_names_the_missing_file(lang):
-    with pytest.raises(DataError, match=rf"{lang}\.yaml"):
+    # The caller's value, not a broken data file: a UsageError (also a ValueError).
+    with pytest.raises(UsageError, match=rf"{lang}\.yaml.*available: de, en"):
         suggest("anything", lang=lang)
 
 
-@pytest.mark.parametrize("lang", ["../en", "EN", "", "e n"])
+@pytest.mark.parametrize("lang", ["../en", "EN", "", "e n", None])
 def test_a_language_code_must_look_like_one(lang):
-    with pytest.raises(DataError, match="language code"):
+    with pytest.raises(UsageError, match="no triage rules for language"):
         suggest("anything", lang=lang)
 
 
@@ -138,6 +139,7 @@ def _broken(tmp_path: Path, change) -> Path:
     (lambda d: d["quotes"].append("(['~])[^\\n]{1,50}\\1"), r"quotes\[\d+\]", "refer back"),
     (lambda d: d["categories"]["doxxing"]["settled_in_thread"]["harmless"].append("(?P=x)"),
      r"categories\.doxxing\.settled_in_thread\.harmless", ""),
+    (lambda d: d["quotes"].append("(~)?[^~]{1,50}(?(1)~|!)"), r"quotes\[\d+\]", "refer back"),
 ])
 def test_a_broken_rules_file_names_file_entry_and_field(tmp_path, change, entry, field):
     directory = _broken(tmp_path, change)
@@ -149,10 +151,22 @@ def test_a_broken_rules_file_names_file_entry_and_field(tmp_path, change, entry,
     assert field in message
 
 
+@pytest.mark.parametrize("pattern", [r"\101\d+!", r"[(?P=]x", r"[\1]y", r"\\1z"])
+def test_what_only_looks_like_a_back_reference_may_be_joined(tmp_path, pattern):
+    # an octal escape, a class, an escaped backslash: no group is referred to
+    rules = load_rules("en", _broken(tmp_path, lambda d: d["quotes"].append(pattern)))
+    assert rules.quotes_re.search({r"\101\d+!": "A12!", r"[(?P=]x": "=x", r"[\1]y": "\x01y",
+                                   r"\\1z": "\\1z"}[pattern])
+
+
 @pytest.mark.parametrize("words, message", [
     ({"line": "Zeile {zeile}"}, "takes the fields"),
     ({"truncated": "nur ein Teil wurde gelesen"}, "must show {limit}"),
     ({"conduct": "{what"}, "takes the fields"),
+    ({"line": "Zeile {{line}}, {where}"}, "must show {line}"),   # braces escaped: text
+    ({"line": "Zeile {line.real}, {where}"}, "takes the fields"),
+    ({"line": "Zeile {line[0]}, {where}"}, "takes the fields"),
+    ({"truncated": "nur {limit:q} Zeichen"}, "takes the fields"),
 ])
 def test_evidence_wording_must_take_its_fields(tmp_path, words, message):
     directory = _broken(tmp_path, lambda d: d.update(evidence_words=words))
@@ -161,12 +175,29 @@ def test_evidence_wording_must_take_its_fields(tmp_path, words, message):
     assert "evidence_words" in str(caught.value)
 
 
+def test_evidence_wording_may_format_its_fields(tmp_path):
+    words = {"truncated": "nur die ersten {limit:,} Zeichen", "line": "Zeile {line!r}: {where}"}
+    rules = load_rules("en", _broken(tmp_path, lambda d: d.update(evidence_words=words)))
+    assert rules.words["truncated"].format(limit=100000) == "nur die ersten 100,000 Zeichen"
+
+
 @pytest.mark.parametrize("verb", ["abzustechen", "totzuschlagen", "zusammenzuschlagen",
                                   "abzuknallen", "kaltzumachen", "aufzuschlitzen"])
 def test_a_german_threat_in_the_zu_infinitive_is_a_threat(verb):
     # Separable verbs take "zu" inside: ab-zu-stechen.  Only umzubringen was known.
     text = f"Er hat angekündigt, mich nach dem Stammtisch {verb}. [[Spezial:Diff/5]]"
     assert "threat-of-violence" in rules_suggested(text, "de")
+
+
+@pytest.mark.parametrize("text, threat", [
+    ("Er kündigte an, Anna umzubringen. [[Spezial:Diff/5]]", True),
+    # an idiom of dismay, not violence
+    ("Ich musste mich beherrschen, nicht die Hände über dem Kopf zusammenzuschlagen.", False),
+    # someone announcing their own death is self-harm (an emergency), not a threat
+    ("Er hat angekündigt, sich heute Nacht umzubringen. [[Spezial:Diff/5]]", False),
+])
+def test_german_zu_infinitives_beyond_the_corpora(text, threat):
+    assert ("threat-of-violence" in rules_suggested(text, "de")) is threat
 
 
 def test_a_german_post_saying_where_someone_lives_is_doxxing():
@@ -254,7 +285,7 @@ def test_a_category_may_take_the_models_word_below_its_threshold(tmp_path):
 
 def test_a_missing_rules_file_in_a_directory_is_named(tmp_path):
     shutil.copy(RULES_DIR / "en.yaml", tmp_path / "en.yaml")
-    with pytest.raises(DataError, match=r"de\.yaml.*missing"):
+    with pytest.raises(UsageError, match=r"no de\.yaml in .*available: en"):
         load_rules("de", tmp_path)
 
 
@@ -1348,6 +1379,25 @@ def test_review_threads_never_settle_a_real_case(name, category):
             settled[category in case["labels"]] += 1
     assert settled[True] == 0
     assert settled[False] >= 1
+
+
+def test_a_settled_doxxing_case_names_the_reply_line_only():
+    # The settling words are a reply's: neither quoted (personal) nor "the reporter's".
+    text = ("== Real name ==\nHe called me \"Albrecht Weiss\" in [[Special:Diff/1]]. That's "
+            "outing!\n:Your user page has said \"My name is Albrecht Weiss\" since 2015. Using "
+            "a name you published yourself is not outing. Closing.\n")
+    rules = load_rules("en")
+    found = {s.category: s for s in score_report(text, rules, learned=False)}
+    settled = [e for e in found["doxxing"].evidence if "settles it" in e]
+    assert settled == [rules.words["settled"].format(said=rules.words["at_line"].format(line=3))]
+
+
+def test_german_evidence_quotes_with_german_marks():
+    rules = load_rules("de")
+    found = {s.category: s for s in score_report("Er mobbt mich seit Wochen, bitte sperren.",
+                                                 rules, learned=False)}
+    conduct = [e for e in found["needs-evidence"].evidence if "Fehlverhalten" in e]
+    assert conduct and "„" in conduct[0] and '"' not in conduct[0]
 
 
 def test_a_settling_reply_needs_a_thread():
