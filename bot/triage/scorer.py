@@ -16,6 +16,7 @@ import math
 import re
 import unicodedata
 from bisect import bisect_right
+from functools import lru_cache
 from typing import Iterable, Iterator
 from urllib.parse import urlsplit
 
@@ -37,6 +38,12 @@ _PHONE_CANDIDATE_RE = re.compile(r"\+?\(?\d[\d\s().\-/]{5,18}\d")
 _DIGITS_RE = re.compile(r"\d")
 _IP_RE = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 _EMAILISH_RE = re.compile(r"(?<!\S)\S+@\S+")   # from a run's start only: linear in long runs
+_LETTERS_RE = re.compile(r"[^\W\d_]+")
+_MASKS_RE = re.compile(r"\u2026(?:[^\w\u2026]*\u2026)+")
+# Regular-expression syntax with letters in it: escapes (\b, \w, \p{L}) and group names.
+_OPTIONAL_RE = re.compile(r"(?:[^\W\d_]|[ \-]|\[[^\]]*\])[?*]")
+_SYNTAX_RE = re.compile(r"\\(?:[pPN]\{[^}]*\}|[A-Za-z])|\(\?P?(?:<[=!]?|=)?[A-Za-z_]\w*[>)]"
+                        r"|\(\?[aiLmsux-]+[:)]")
 # Up to three words after a match, and up to ten of its clause before it; neither
 # crosses a comma, a colon or a dash ("the butler will stab her, says my copy").
 _NEXT_WORDS_RE = re.compile(r"(?:[^\w\n.!?;,:\u2013\u2014]+\w+){1,3}")
@@ -81,11 +88,37 @@ def _containing(spans: list[tuple[int, int]], starts: list[int], pos: int) -> tu
     return None
 
 
-def _snippet(text: str) -> str:
-    """Matched words for the evidence, with anything number- or address-like masked."""
-    text = " ".join(text.split())
+def _snippet(match: re.Match[str]) -> str:
+    """A match's words for the evidence: only the words its pattern spells out.
+
+    A pattern's open slots (``(?:\\w+ ){0,3}``) can take a name, a town or an employer
+    ("will find Mary and kill"); those words become "…", as do numbers and addresses.
+    """
+    vocabulary = _vocabulary(match.re.pattern)
+    text = " ".join(match.group(0).split())
     text = _EMAILISH_RE.sub("[e-mail]", _DIGITS_RE.sub("#", text))
+    text = _LETTERS_RE.sub(lambda word: word.group() if _spelled(word.group(), vocabulary)
+                           else "\u2026", text)
+    text = _MASKS_RE.sub("\u2026", text)
     return text if len(text) <= _SNIPPET else text[:_SNIPPET - 1] + "\u2026"
+
+
+@lru_cache(maxsize=None)
+def _vocabulary(pattern: str) -> frozenset[str]:
+    """The words a regular expression spells out in letters (escapes and group names
+    left out), case-folded."""
+    bare = _SYNTAX_RE.sub(" ", pattern)
+    # Read once as written and once without its optional pieces: "dates?" spells "date"
+    # and "dates", "e-?mail" spells "email", "e" and "mail".
+    return frozenset(w.casefold() for form in (bare, _OPTIONAL_RE.sub("", bare))
+                     for w in _LETTERS_RE.findall(form))
+
+
+def _spelled(word: str, vocabulary: frozenset[str]) -> bool:
+    """Whether *word* is one of *vocabulary*, or extends a stem of three or more
+    letters from it ("kill" in the pattern spells "killing")."""
+    word = word.casefold()
+    return word in vocabulary or any(word[:n] in vocabulary for n in range(3, len(word)))
 
 
 class _Report:
@@ -234,7 +267,7 @@ def _term_hit(term: Term, report: _Report, rules: TriageRules,
                 reasons.append(rules.words["sarcastic"])
         notes = [term.says] + ([rules.words["quoted"]] if span else []) + reasons
         if term.quote:
-            said = rules.words["words"].format(words=_snippet(match.group(0)),
+            said = rules.words["words"].format(words=_snippet(match),
                                                notes=", ".join(notes))
         else:
             said = f"{term.says} ({', '.join([report.where(match.start()), *reasons])})"
@@ -465,7 +498,7 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
                 # The settling words are a reply's, not the reporter's: where, or what.
                 said = (rules.words["at_line"].format(line=report.line(words.start()))
                         if known[category].personal
-                        else rules.words["quote"].format(text=_snippet(words.group(0))))
+                        else rules.words["quote"].format(text=_snippet(words)))
                 hits[category].append((float("inf"), rules.words["settled"].format(said=said)))
 
     for category, rule in rules.suppressed_by.items():
@@ -484,7 +517,7 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
             scores[signal.category] = max(scores.get(signal.category, 0.0), signal.weight)
             why = rules.words["conduct"].format(
                 what=", ".join(conduct[:2]) if conduct
-                else rules.words["quote"].format(text=_snippet(cue.group(0))))
+                else rules.words["quote"].format(text=_snippet(cue)))
             hits.setdefault(signal.category, []).append((signal.weight, f"{signal.says}; {why}"))
 
     suggestions = []

@@ -191,6 +191,8 @@ def test_a_german_threat_in_the_zu_infinitive_is_a_threat(verb):
 
 @pytest.mark.parametrize("text, threat", [
     ("Er kündigte an, Anna umzubringen. [[Spezial:Diff/5]]", True),
+    ("Er schrieb: Ich bringe Anna Berger um. [[Spezial:Diff/5]]", True),
+    ("Ich bringe das Thema um acht Uhr zur Sprache.", False),
     # an idiom of dismay, not violence
     ("Ich musste mich beherrschen, nicht die Hände über dem Kopf zusammenzuschlagen.", False),
     # someone announcing their own death is self-harm (an emergency), not a threat
@@ -466,6 +468,32 @@ def test_a_disclosure_in_words_is_found_but_never_repeated(lang, text, secrets):
     for s in result:
         for evidence in s.evidence:
             assert not any(secret in evidence.casefold() for secret in secrets), evidence
+
+
+# Other categories quote the words of their rule; a name, a town or an employer in one of
+# the rule's open slots is not among them.
+SLOTTED = [
+    ("en", "He wrote that he will find Mary and kill her. [[Special:Diff/8]]", ["mary"]),
+    ("en", "He said he'd be waiting outside her Acme office with a knife. [[Special:Diff/8]]",
+     ["acme"]),
+    ("en", "He said he'll be on the 7:15 Brighton train and will hurt me. [[Special:Diff/8]]",
+     ["brighton", "7", "15"]),
+    ("en", "He posted that Priya is saving up her tablets to end it. [[Special:Diff/8]]",
+     ["priya"]),
+    ("de", "Er hat geschrieben, er werde vor der Bäckerei Schulze auf mich warten und mich "
+           "abstechen. [[Spezial:Diff/8]]", ["schulze"]),
+    ("de", "Er schrieb: Ich bringe Anna Berger um. [[Spezial:Diff/8]]", ["anna", "berger"]),
+]
+
+
+@pytest.mark.parametrize("lang, text, secrets", SLOTTED)
+def test_evidence_quotes_only_the_words_its_rule_spells_out(lang, text, secrets):
+    result = suggest(text, lang=lang)
+    assert any(s.suggested for s in result if s.category in ("threat-of-violence", "self-harm"))
+    for s in result:
+        for evidence in s.evidence:
+            words = set(re.findall(r"\w+", evidence.casefold()))
+            assert not words & set(secrets), evidence
 
 
 @pytest.mark.parametrize("split", sorted(SPLITS))
