@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from bot import reporters
 from bot.errors import DataError
 from bot.reporters import (
-    OUTCOMES, Policy, ReportRecord, classify_outcome, complaint_fingerprint,
+    OUTCOMES, Policy, ReportRecord, classify_outcome, complaint_fingerprint, complaint_tokens,
     default_policy, find_repeat_reporters, fingerprint_similarity, fingerprint_size,
     render_flag, reporter_id, should_notify,
 )
@@ -143,6 +143,30 @@ def test_fingerprint_matches_small_edits_but_not_other_complaints():
                                   complaint_fingerprint(edited)) >= threshold
     assert fingerprint_similarity(complaint_fingerprint(COMPLAINT),
                                   complaint_fingerprint(other)) < threshold / 2
+
+
+def test_stored_fingerprints_stay_comparable():
+    # Fingerprints are stored: a change to the reading of a well-formed complaint needs
+    # a new version (bk1), or old and new complaints stop matching each other.
+    signed = COMPLAINT + " [[User:Shopper|Shopper]] 09:00, 20 May 2024 (UTC)"
+    assert complaint_fingerprint(signed) == (
+        "bk1:26:045ec3f11046fad0131717a41de49c141f7fcac02688ce3e3a94a0b53b5ff6594"
+        "47af9f75abbadf560725b037806ae388a3707109009c00290dd38cc930e789babaafe16a"
+        "c47e5cebd02f1efc08be6b5c7798d62cb70dd30cdbdefbbebee7eb0efe2d30bfbebd46f")
+
+
+def test_many_unclosed_user_links_are_read_promptly(watchdog):
+    with watchdog(20, "complaint_tokens on 1 MB of unclosed user links"):
+        assert complaint_tokens("[[user:a " * 110_000)[:2] == ["user", "a"]
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+@pytest.mark.parametrize("run", ["[[user:a ", "[[benutzer:a ", "[[a ", "[[a|", "[//x "])
+def test_a_closing_text_of_unclosed_links_is_read_promptly(lang, run, watchdog):
+    # A closing text is anyone's wikitext; each of these took seconds per 100 KB and
+    # grew with the square of the length.
+    with watchdog(30, f"classify_outcome on 500 KB of {run!r}"):
+        assert classify_outcome(run * (500_000 // len(run)), lang=lang) == "unknown"
 
 
 def test_fingerprint_keeps_no_text_and_handles_empty_input():

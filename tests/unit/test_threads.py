@@ -91,6 +91,13 @@ def test_heading_text(raw, plain):
     assert heading_text(raw) == plain
 
 
+@pytest.mark.parametrize("run", ["[//x ", "<a ", "[[a ", "{{a "])
+def test_a_long_heading_of_unclosed_markup_is_read_promptly(run, watchdog):
+    # "[//x " x 20,000 took 10 s and grew with the square of the length
+    with watchdog(20, f"heading_text on 500 KB of {run!r}"):
+        assert heading_text(run * (500_000 // len(run)) + "[https://example.org x]").endswith("x")
+
+
 @pytest.mark.parametrize("text", ["", "no headings at all", "==\n", "== ==\n", "=\n=",
                                   "== a ==\n{{" * 50, "[[User:" * 1000 + "\n== b ==",
                                   "\x00\ufeff== x ==\n\u202e[[User:Y]] 01:00, 1 May 2024 (UTC)"])
