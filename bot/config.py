@@ -202,6 +202,14 @@ def load_config(path: str | Path | None = None) -> Config:
         names = [b.name for b in boards]
         if len(set(names)) != len(names):
             raise ConfigError(f"{config_path}: at wikis/{name}/boards: board names repeat")
+        for i, page in enumerate(spec.get("resource_pages", ())):
+            if page.get("region") is not None:
+                from bot.resources.catalogue import is_country_code  # phonenumbers: on need
+
+                if not is_country_code(page["region"]):
+                    raise ConfigError(f"{config_path}: at wikis/{name}/resource_pages/{i}/"
+                                      f"region: {page['region']!r} is not an ISO 3166-1 "
+                                      f"country code")
         wikis[name] = Wiki(name=name, family=spec["family"], code=spec["code"],
                            private=spec.get("private", False),
                            run_page=spec.get("run_page"),

@@ -96,13 +96,9 @@ def draft_reply(*, outcome: str, audience: str | None = None, lang: str = "en",
 
 def resources_for_reply(lang: str, region: str | None = None) -> str:
     """Support resources for a reply, from the canonical list, by language and region
-    (an ISO 3166-1 country code such as ``DE``; None: every region)."""
-    import phonenumbers
-
+    (an ISO 3166-1 country code such as ``DE``; None: every region).  :func:`select`
+    raises :class:`UsageError` for a region that is not a country code."""
     from bot.resources import load_resources, render_for_reply, select
-
-    if region is not None and region.upper() not in phonenumbers.SUPPORTED_REGIONS:
-        raise UsageError(f"{region!r} is not a country code (ISO 3166-1, like US, GB or DE)")
 
     chosen = select(load_resources(), lang=lang, region=region)
     return render_for_reply(chosen, lang)

@@ -20,7 +20,7 @@ import phonenumbers
 from phonenumbers import shortnumberinfo
 
 from bot.datafiles import DATA_DIR, read_schema, read_yaml, validate
-from bot.errors import DataError
+from bot.errors import DataError, UsageError
 
 RESOURCES_DIR = DATA_DIR / "resources"
 DEFAULT_PATH = RESOURCES_DIR / "resources.yaml"
@@ -32,6 +32,12 @@ KINDS = ("emergency", "wikimedia-contact", "crisis-line", "mental-health",
 INTERNATIONAL = "international"
 MANY_LANGUAGES = "mul"
 FALLBACK_LANGUAGE = "en"
+
+
+def is_country_code(code: str) -> bool:
+    """Whether *code* is an ISO 3166-1 country code known to ``phonenumbers`` (exact case:
+    ``"DE"`` is one, ``"de"`` and ``"international"`` are not)."""
+    return code in phonenumbers.SUPPORTED_REGIONS
 
 
 def _frozen(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -187,7 +193,7 @@ def _date(text: str, file: str, index: int, today: dt.date) -> dt.date:
 def _resource(raw: Mapping[str, Any], file: str, index: int, today: dt.date) -> Resource:
     regions = tuple(raw["regions"])
     for position, region in enumerate(regions):
-        if region != INTERNATIONAL and region not in phonenumbers.SUPPORTED_REGIONS:
+        if region != INTERNATIONAL and not is_country_code(region):
             raise _fail(file, index, f"regions[{position}]",
                         f"{region!r} is not an ISO 3166-1 country code")
     contact = raw["contact"]
@@ -244,7 +250,13 @@ def select(resources: Iterable[Resource], *, lang: str, region: str | None = Non
     *kinds* (``None``: all).  Emergency contacts ignore *kinds* and the language:
     the way to help in danger is never filtered out.  Order: by kind as in
     :data:`KINDS`, then resources of the region before international ones, then name.
+
+    *region* is a country code in any case (``de`` is ``DE``) or ``international``;
+    anything else is a :class:`~bot.errors.UsageError`, as is an unknown kind.
     """
+    if (region is not None and region.lower() != INTERNATIONAL
+            and not is_country_code(region.upper())):
+        raise UsageError(f"{region!r} is not a country code (ISO 3166-1, like US, GB or DE)")
     wanted = set(kinds) if kinds is not None else None
     unknown = (wanted or set()) - set(KINDS)
     if unknown:

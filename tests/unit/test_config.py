@@ -22,6 +22,8 @@ def test_demo_config_loads_with_three_public_boards_and_a_private_wiki():
      "wikis/a/boards/0/name"),
     ("wikis:\n  a: {family: x, code: y}\nprivate: {wiki: a}", "private/wiki"),
     ("wikis:\n  a: {family: x, code: y}\nsurprise: 1", "(top level)"),
+    ("wikis:\n  a: {family: x, code: y, resource_pages: [{title: T, region: EU}]}",
+     "wikis/a/resource_pages/0/region: 'EU' is not an ISO 3166-1 country code"),
 ])
 def test_invalid_config_names_file_and_key(tmp_path, text, where):
     path = tmp_path / "c.yaml"

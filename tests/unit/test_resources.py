@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.datafiles import read_yaml
-from bot.errors import DataError
+from bot.errors import DataError, UsageError
 from bot.resources import (
     KINDS, MarkerError, check_links, check_urls, current_section, describe_changes,
     load_catalogue, load_resources, markers, parse_catalogue, render_for_reply, render_list,
@@ -152,6 +152,16 @@ def test_select_filters_by_region_language_and_kind():
                                                                  "test-legal-directory"]
     with pytest.raises(ValueError, match="counselling"):
         select(resources, lang="en", kinds=["counselling"])
+
+
+def test_select_refuses_a_region_that_is_not_a_country_code():
+    resources = fixture_catalogue().resources
+    ids = lambda **kw: [r.id for r in select(resources, **kw)]  # noqa: E731
+    assert ids(lang="de", region="de") == ids(lang="de", region="DE")
+    assert ids(lang="en", region="international") == ["test-emergency"]
+    for bad in ("ZZZ", "ZZ", "", "U S"):
+        with pytest.raises(UsageError, match="is not a country code"):
+            select(resources, lang="en", region=bad)
 
 
 def test_stale_entries_oldest_first():
