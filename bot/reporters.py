@@ -142,7 +142,7 @@ def outcome_rules(lang: str = "en") -> _OutcomeRules:
 # Neither link may cross a "[": an unclosed one would otherwise be scanned to the end of
 # the text again for every later "[" (a closing text of "[[a " x 12,000 took 2 s).
 _LINK_RE = re.compile(r"\[\[(?:[^\[\]|]*\|)?([^\[\]]*)\]\]")
-_EXTERNAL_RE = re.compile(r"\[(?:https?:)?//[^\s\[\]]+\s*([^\[\]]*)\]")
+_EXTERNAL_RE = re.compile(r"\[(?:https?:)?//[^\s\[\]]+(?:\s([^\[\]]*))?\]")
 _TEMPLATE_RE = re.compile(r"\{\{\s*(?:subst:)?([^{}]*)\}\}")
 _MARKUP_RE = re.compile(r"'{2,}|<[^>]{0,200}>|&nbsp;")
 

@@ -354,7 +354,7 @@ _USER_TEMPLATE_RE = re.compile(
 _LINK_RE = re.compile(r"\[\[:?([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
 # Link and tag bodies stop at the next opening bracket: an unclosed one is not scanned to
 # the line's end again for every later one (a heading of "[//x " x 20,000 took 10 s).
-_EXTLINK_RE = re.compile(r"\[(?:https?:)?//[^\s\[\]]+\s*([^\[\]]*)\]")
+_EXTLINK_RE = re.compile(r"\[(?:https?:)?//[^\s\[\]]+(?:\s([^\[\]]*))?\]")
 _TEMPLATE_RE = re.compile(r"\{\{[^{}]*\}\}")
 _TAG_RE = re.compile(r"</?[a-zA-Z][^<>]*>")
 

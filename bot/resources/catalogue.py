@@ -255,7 +255,7 @@ def select(resources: Iterable[Resource], *, lang: str, region: str | None = Non
     anything else is a :class:`~bot.errors.UsageError`, as is an unknown kind.
     """
     if (region is not None and region.lower() != INTERNATIONAL
-            and not is_country_code(region.upper())):
+            and not (region.isascii() and is_country_code(region.upper()))):
         raise UsageError(f"{region!r} is not a country code (ISO 3166-1, like US, GB or DE)")
     wanted = set(kinds) if kinds is not None else None
     unknown = (wanted or set()) - set(KINDS)
