@@ -207,11 +207,17 @@ _DIGITS_RE = re.compile(r"[0-9]{0,3}")
 
 def _refers_back(pattern: str) -> bool:
     """Whether *pattern* refers to a group: ``\\1``, ``(?P=name)`` or a conditional
-    ``(?(1)yes|no)``.  Escapes and character classes are skipped, so an octal escape
-    (``\\101``) or ``[(?P=]`` is no reference."""
+    ``(?(1)yes|no)``.  Escapes, character classes and comments are skipped, so an octal
+    escape (``\\101``), ``[(?P=]`` or a comment is no reference."""
     i, in_class = 0, False
+    verbose = bool(re.match(r"\(\?[aiLmsu]*x", pattern))
     while i < len(pattern):
         char = pattern[i]
+        if not in_class and (pattern.startswith("(?#", i) or (verbose and char == "#")):
+            # a comment, "(?#...)" or to the line's end in verbose mode, is skipped
+            end = pattern.find(")" if char == "(" else "\n", i)
+            i = len(pattern) if end == -1 else end + 1
+            continue
         if char == "\\":
             digits = _DIGITS_RE.match(pattern, i + 1).group()
             octal = digits.startswith("0") or (len(digits) == 3 and max(digits) <= "7")

@@ -41,6 +41,14 @@ _EMAILISH_RE = re.compile(r"(?<!\S)\S+@\S+")   # from a run's start only: linear
 _LETTERS_RE = re.compile(r"[^\W\d_]+")
 _MASKS_RE = re.compile(r"\u2026(?:[^\w\u2026]*\u2026)+")
 # Regular-expression syntax with letters in it: escapes (\b, \w, \p{L}) and group names.
+_STEM_RE = re.compile(r"((?<=\(\?:)(?:[^\W\d_]+\|)*[^\W\d_]+(?=\))|[^\W\d_]+)\)?\0(?:[*+]|\{)")
+_END_RE = re.compile(r"\0(?:[*+?]|\{[\d,]*\})\??([^\W\d_]+)")
+# A look-ahead or look-behind without groups inside ("suizid(?!rate)\\w*") says what a
+# word is not; left out, the letters around it join up again.
+_LOOKAROUND_RE = re.compile(r"\(\?<?[!=][^()]*\)")
+_GROUP_RE = re.compile(r"([^\W\d_]*)\(\?:((?:[^\W\d_]+\|)+[^\W\d_]+)\)(\?)?([^\W\d_]*)")
+_CLASS_RE = re.compile(r"([^\W\d_]*)\[([^\W\d_]+)\]([^\W\d_]*)")
+_LONGEST_WORD = 40   # no word of a pattern is longer; longer words are never split
 _OPTIONAL_RE = re.compile(r"(?:[^\W\d_]|[ \-]|\[[^\]]*\])[?*]")
 _SYNTAX_RE = re.compile(r"\\(?:[pPN]\{[^}]*\}|[A-Za-z])|\(\?P?(?:<[=!]?|=)?[A-Za-z_]\w*[>)]"
                         r"|\(\?[aiLmsux-]+[:)]")
@@ -104,21 +112,59 @@ def _snippet(match: re.Match[str]) -> str:
 
 
 @lru_cache(maxsize=None)
-def _vocabulary(pattern: str) -> frozenset[str]:
-    """The words a regular expression spells out in letters (escapes and group names
-    left out), case-folded."""
-    bare = _SYNTAX_RE.sub(" ", pattern)
-    # Read once as written and once without its optional pieces: "dates?" spells "date"
-    # and "dates", "e-?mail" spells "email", "e" and "mail".
-    return frozenset(w.casefold() for form in (bare, _OPTIONAL_RE.sub("", bare))
-                     for w in _LETTERS_RE.findall(form))
+def _vocabulary(pattern: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The words a regular expression spells out in letters, case-folded; the stems
+    among them that it lets any word characters follow (``kill\\w*``); and the endings
+    it lets any word characters precede (``\\w*drohung``)."""
+    plain = _SYNTAX_RE.sub(" ", _LOOKAROUND_RE.sub("", pattern))
+    # Read as written, with its classes and groups of letters spelled out ("wr[io]te",
+    # "zustö(?:ß|ss)t"), and each without its optional pieces: "dates?" spells "date" and
+    # "dates", "e-?mail" spells "email", "e" and "mail".
+    forms = [plain, _CLASS_RE.sub(_spell_class, plain), _GROUP_RE.sub(_spell_group, plain)]
+    words = frozenset(w.casefold() for form in forms
+                      for variant in (form, _OPTIONAL_RE.sub("", form))
+                      for w in _LETTERS_RE.findall(variant))
+    marked = _SYNTAX_RE.sub(" ", _LOOKAROUND_RE.sub("", pattern).replace("\\w", "\0"))
+    marked_forms = (marked, _OPTIONAL_RE.sub("", marked))
+    stems = frozenset(stem.casefold() for form in marked_forms
+                      for m in _STEM_RE.finditer(form) for stem in m.group(1).split("|"))
+    ends = frozenset(m.group(1).casefold() for form in marked_forms
+                     for m in _END_RE.finditer(form))
+    return words, stems, ends
 
 
-def _spelled(word: str, vocabulary: frozenset[str]) -> bool:
-    """Whether *word* is one of *vocabulary*, or extends a stem of three or more
-    letters from it ("kill" in the pattern spells "killing")."""
+def _spell_group(match: re.Match[str]) -> str:
+    # "zustö(?:ß|ss)t" spells "zustößt" and "zustösst"; optional, also "zustöt"
+    head, choices, optional, tail = match.groups()
+    words = [head + choice + tail for choice in choices.split("|")]
+    return " ".join(words + ([head + tail] if optional else []))
+
+
+def _spell_class(match: re.Match[str]) -> str:
+    # "wr[io]te" spells "write" and "wrote": each letter of the class in turn
+    head, letters, tail = match.groups()
+    return " ".join(head + letter + tail for letter in letters)
+
+
+def _spelled(word: str, vocabulary: tuple[frozenset[str], ...]) -> bool:
+    """Whether the pattern spells *word*: one of its words, two of them joined ("stab" +
+    "bing" from ``stab(?:s|bing)``), a stem it lets go on ("killing" from ``kill\\w*``)
+    or an ending it lets start anywhere ("morddrohung" from ``\\w*drohung``).  A word
+    that merely starts like one ("Herbert", "her") is a slot's word, not the rule's."""
+    words, stems, ends = vocabulary
+
+    def begins(part: str) -> bool:   # one of the words, or a stem's continuation
+        return part in words or any(part[:n] in stems
+                                    for n in range(1, min(len(part), _LONGEST_WORD) + 1))
+
     word = word.casefold()
-    return word in vocabulary or any(word[:n] in vocabulary for n in range(3, len(word)))
+    if begins(word):
+        return True
+    longest = min(len(word), _LONGEST_WORD)
+    if any(word[-n:] in ends or (word[:n] in words and begins(word[n:]))
+           for n in range(1, longest)):
+        return True
+    return any(middle in word for middle in ends & stems)   # \w*drohung\w*
 
 
 class _Report:

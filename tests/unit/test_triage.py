@@ -140,6 +140,8 @@ def _broken(tmp_path: Path, change) -> Path:
     (lambda d: d["categories"]["doxxing"]["settled_in_thread"]["harmless"].append("(?P=x)"),
      r"categories\.doxxing\.settled_in_thread\.harmless", ""),
     (lambda d: d["quotes"].append("(~)?[^~]{1,50}(?(1)~|!)"), r"quotes\[\d+\]", "refer back"),
+    # a comment holding "[" must not hide the back-reference after it
+    (lambda d: d["quotes"].append("(?#[)(~)[^~]{1,50}\\1"), r"quotes\[\d+\]", "refer back"),
 ])
 def test_a_broken_rules_file_names_file_entry_and_field(tmp_path, change, entry, field):
     directory = _broken(tmp_path, change)
@@ -197,6 +199,9 @@ def test_a_german_threat_in_the_zu_infinitive_is_a_threat(verb):
     ("Ich musste mich beherrschen, nicht die Hände über dem Kopf zusammenzuschlagen.", False),
     # someone announcing their own death is self-harm (an emergency), not a threat
     ("Er hat angekündigt, sich heute Nacht umzubringen. [[Spezial:Diff/5]]", False),
+    # "sich" belongs to another verb: the killing of Anna stays a threat
+    ("Er schreibt, er werde sich rächen und Anna umbringen. [[Spezial:Diff/5]]", True),
+    ("Da könnte ich die Hände überm Kopf zusammenschlagen.", False),
 ])
 def test_german_zu_infinitives_beyond_the_corpora(text, threat):
     assert ("threat-of-violence" in rules_suggested(text, "de")) is threat
@@ -483,6 +488,11 @@ SLOTTED = [
     ("de", "Er hat geschrieben, er werde vor der Bäckerei Schulze auf mich warten und mich "
            "abstechen. [[Spezial:Diff/8]]", ["schulze"]),
     ("de", "Er schrieb: Ich bringe Anna Berger um. [[Spezial:Diff/8]]", ["anna", "berger"]),
+    # names that start like a word of the rule ("her", "and", "will", "und", "falls")
+    ("en", "I will find Herbert and kill him. [[Special:Diff/8]]", ["herbert"]),
+    ("en", "He wrote: I will find Anderson and kill him. [[Special:Diff/8]]", ["anderson"]),
+    ("de", "Er schrieb: Wir bringen Undine Fallsteig um. [[Spezial:Diff/8]]",
+     ["undine", "fallsteig"]),
 ]
 
 
@@ -494,6 +504,25 @@ def test_evidence_quotes_only_the_words_its_rule_spells_out(lang, text, secrets)
         for evidence in s.evidence:
             words = set(re.findall(r"\w+", evidence.casefold()))
             assert not words & set(secrets), evidence
+
+
+def test_a_name_in_a_conduct_cue_is_not_quoted():
+    evidence = [e for s in suggest("I reported Hasan Havers twice and nothing happened.")
+                for e in s.evidence]
+    assert evidence and not any("hasan" in e or "havers" in e for e in evidence), evidence
+
+
+def test_evidence_still_shows_the_words_a_rule_spells_with_a_class():
+    # "wr[io]te" spells "wrote"; "kill\w*" lets "killing" through
+    from bot.triage.scorer import _spelled, _vocabulary
+    assert _spelled("wrote", _vocabulary(r"\bwr[io]te down\b"))
+    assert _spelled("killing", _vocabulary(r"\bkill\w*"))
+    assert not _spelled("herbert", _vocabulary(r"\b(?:her|him)\b"))
+    # a word joined with a stem, a group of letters inside a word, a stem after a look-ahead
+    assert _spelled("morddrohungen", _vocabulary(r"\b(?:mord|todes)droh\w*"))
+    assert _spelled("zustösst", _vocabulary(r"\bzustö(?:ß|ss)t\b"))
+    assert _spelled("suizidgefahr", _vocabulary(r"\b(?:suizid(?!rate)|selbstmord)\w*"))
+    assert not _spelled("rate", _vocabulary(r"\bsuizid(?!rate)\w*"))
 
 
 @pytest.mark.parametrize("split", sorted(SPLITS))
