@@ -465,7 +465,9 @@ def _is_name_here(text: str, found: re.Match[str], starts: list[int]) -> bool:
     if any(c.isspace() for c in found.group()):
         return True
     sentence = starts[max(bisect_right(starts, found.start()) - 1, 0)] if starts else 0
-    if not re.fullmatch(r"[\s\"'„“«(*]*", text[sentence:found.start()]):
+    # Only marks before it (a quote, a bullet, a talk-page colon, a dash), no word and
+    # no signature's "--" or "~".
+    if not re.fullmatch(r"[^\w~-]*", text[sentence:found.start()]):
         return True
     return re.match(r"[ \t]*,", text[found.end():found.end() + 8]) is not None
 

@@ -182,6 +182,9 @@ def test_a_one_word_name_at_a_sentence_start_is_read_unless_it_is_addressed():
     text = "Hello Sue,\n\nThe account was blocked. Sue them if you like."
     findings = check(text, outcome="actionable", names=["Sue"])
     assert [f.excerpt(text) for f in findings if f.code == "legal-advice"] == ["Sue them"]
+    for mark in (":", "# ", "* ", "— "):   # an indented or listed line starts a sentence too
+        marked = f"Hello Sue,\n\nThe account was blocked.\n{mark}Sue them if you like."
+        assert "legal-advice" in _codes(check(marked, outcome="actionable", names=["Sue"]))
     addressed = "Sue, the account was blocked. Thank you for reporting it."
     assert "legal-advice" not in _codes(check(addressed, outcome="actionable", names=["Sue"]))
     # A German noun used as a name is still the noun where a sentence starts with it.
@@ -203,6 +206,9 @@ def test_full_width_and_styled_letters_are_read_as_letters(styled):
     ("Please do not reach out to him directly.", "suggests-contacting-harasser", False),
     ("Why don't you just reach out to him and sort it out?", "suggests-contacting-harasser",
      True),
+    ("So why don't you just message him directly?", "suggests-contacting-harasser", True),
+    ("Do you see why not contacting him is the safest option?", "suggests-contacting-harasser",
+     False),
     # "why not" inside a statement is the reason for a negation, not a question
     ("That is why not responding to him is the best option.", "suggests-contacting-harasser",
      False),
@@ -229,10 +235,87 @@ def test_wordings_found_beyond_the_corpora(text, code, flagged):
     ("Schreib ihm bitte nicht.", False),
     ("Wieso Kontakt zu ihm nicht ratsam ist, erklären wir dir gern.", False),  # no question
     ("Weshalb du ihn nicht kontaktieren solltest, steht unten.", False),
+    ("Verstehst du, warum Kontakt zu ihm nicht ratsam ist?", False),
 ])
 def test_a_german_why_not_suggests_contact(text, flagged):
     found = {f.code for f in check(text, lang="de", outcome="non-actionable")}
     assert ("suggests-contacting-harasser" in found) is flagged
+
+
+SENTENCE_CODES = {"counselling-advice", "threatens-or-discourages-victim",
+                  "suggests-contacting-harasser", "disbelief-or-blame", "personal-opinion-on-guilt",
+                  "legal-advice", "shares-confidential-details", "judgmental-to-subject"}
+
+
+@pytest.mark.parametrize("lang, audience, outcome, text, code", [
+    ("en", "reporter", "non-actionable",
+     "A few days off editing would do wonders for your peace of mind.", "counselling-advice"),
+    ("en", "reporter", "non-actionable",
+     "Stay offline for a while for your own sanity.", "counselling-advice"),
+    ("en", "reporter", "non-actionable",
+     "We take your wellbeing seriously and have passed this on.", None),
+    ("en", "reporter", "non-actionable",
+     "Please keep sending us reports whenever something new happens.", None),
+    ("en", "reporter", "non-actionable",
+     "Kindly stop filing complaints about this editor.", "threatens-or-discourages-victim"),
+    ("en", "reporter", "non-actionable",
+     "Honestly the admins already regard you as a troublemaker.",
+     "threatens-or-discourages-victim"),
+    ("en", "reporter", "non-actionable",
+     "Frankly, this thread was a waste of our time.", "threatens-or-discourages-victim"),
+    ("en", "reporter", "non-actionable",
+     "We don't think this was a waste of anyone's time.", None),
+    ("en", "reporter", "non-actionable",
+     "You could simply ask him to stop.", "suggests-contacting-harasser"),
+    ("en", "reporter", "non-actionable",
+     "We have asked him to stop, and he agreed.", None),
+    ("en", "reporter", "non-actionable",
+     "Try settling the matter with the other editor first.", "suggests-contacting-harasser"),
+    ("en", "reporter", "non-actionable",
+     "An apology from your side might calm things.", "suggests-contacting-harasser"),
+    ("en", "reporter", "non-actionable",
+     "He has been asked to apologise to you.", None),
+    ("en", "reporter", "non-actionable",
+     "You went just as far as he did, to be fair.", None),
+    ("en", "reporter", "non-actionable",
+     "You were just as rude as him in that thread.", "disbelief-or-blame"),
+    ("en", "reporter", "non-actionable",
+     "Reports like this usually come from people annoyed about losing an argument.",
+     "disbelief-or-blame"),
+    ("en", "reporter", "non-actionable",
+     "I suspect you were framed by a sockpuppet.", "personal-opinion-on-guilt"),
+    ("en", "reporter", "non-actionable",
+     "You don't stand a chance in court with this.", "legal-advice"),
+    ("en", "reporter", "non-actionable",
+     "We found no basis for action under the policy.", None),
+    ("en", "subject", "non-actionable",
+     "The complaint was filed by User:Quince, as you may have guessed.",
+     "shares-confidential-details"),
+    ("en", "subject", "actionable",
+     "Editors like you are why this place is so toxic.", "judgmental-to-subject"),
+    ("en", "subject", "actionable",
+     "You ought to be embarrassed by those comments.", "judgmental-to-subject"),
+    ("de", "subject", "actionable",
+     "Du solltest dich wirklich schämen.", "judgmental-to-subject"),
+    ("de", "subject", "actionable",
+     "Niemand muss sich hier schämen, die Meldung ist geschlossen.", None),
+    ("de", "reporter", "non-actionable",
+     "Bitte schreib uns zu diesem Thema nicht mehr.", "threatens-or-discourages-victim"),
+    ("de", "reporter", "non-actionable",
+     "Entschuldige dich doch einfach bei ihm.", "suggests-contacting-harasser"),
+    ("de", "reporter", "non-actionable",
+     "Er wurde gebeten, sich bei dir zu entschuldigen.", None),
+    ("de", "reporter", "non-actionable",
+     "Du warst genauso unfreundlich wie er.", "disbelief-or-blame"),
+    ("de", "reporter", "non-actionable",
+     "Halte Abstand von diesem Benutzer, wir kümmern uns.", None),
+])
+def test_wordings_from_the_session_17_review(lang, audience, outcome, text, code):
+    # My own sentences for the kinds of wording a fresh review corpus showed missing, with
+    # healthy near misses (code None: nothing of these codes may be raised).
+    found = {f.code for f in check(text, lang=lang, outcome=outcome, audience=audience)
+             if f.severity in ("error", "warning")} & SENTENCE_CODES
+    assert (code in found) if code else not found, found
 
 
 def test_calling_the_subject_a_disgrace_is_judgmental():

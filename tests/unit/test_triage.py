@@ -207,6 +207,26 @@ def test_german_zu_infinitives_beyond_the_corpora(text, threat):
     assert ("threat-of-violence" in rules_suggested(text, "de")) is threat
 
 
+@pytest.mark.parametrize("lang, text, category, found", [
+    ("en", "He messaged me: 'Next time I see you I'll cut you.' [[Special:Diff/5]]",
+     "threat-of-violence", True),
+    ("en", "He said he would cut you off if you kept reverting.", "threat-of-violence", False),
+    ("en", "She posted that she is done with life and wants to say goodbye. [[Special:Diff/5]]",
+     "self-harm", True),
+    ("en", "His last post says no one will ever have to put up with me again. [[Special:Diff/5]]",
+     "self-harm", True),
+    ("de", "Unter dem Artikel steht: Diesen Bürgermeister sollte man aufhängen. "
+           "[[Spezial:Diff/5]]", "threat-of-violence", True),
+    ("de", "Er droht mir, mich notfalls mit roher Gewalt aus dem Verein zu werfen. "
+           "[[Spezial:Diff/5]]", "threat-of-violence", True),
+    ("de", "Im Artikel steht, die Polizei habe die Demo mit roher Gewalt aufgelöst.",
+     "threat-of-violence", False),
+])
+def test_wordings_from_the_session_17_review(lang, text, category, found):
+    # My own sentences for the kinds of wording a fresh review corpus showed missing.
+    assert (category in rules_suggested(text, lang)) is found
+
+
 def test_a_german_post_saying_where_someone_lives_is_doxxing():
     # the English rules know "posted where she lives"; German "wo ich wohne" likewise
     text = "Er verlinkt ständig mein Profil und schreibt dazu, wo ich wohne. [[Spezial:Diff/4]]"
