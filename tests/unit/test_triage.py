@@ -526,6 +526,14 @@ def test_evidence_quotes_only_the_words_its_rule_spells_out(lang, text, secrets)
             assert not words & set(secrets), evidence
 
 
+def test_a_huge_word_in_a_rule_s_slot_is_masked_promptly(watchdog):
+    # each word of a quote is checked against the rule's words: bounded by their length
+    with watchdog(20, "suggest() with a 90,000-letter word in a slot"):
+        found = suggest("I will find " + "q" * 90_000 + " and kill him. [[Special:Diff/8]]")
+    assert "threat-of-violence" in {s.category for s in found if s.suggested}
+    assert not any("qqq" in e for s in found for e in s.evidence)
+
+
 def test_a_name_in_a_conduct_cue_is_not_quoted():
     evidence = [e for s in suggest("I reported Hasan Havers twice and nothing happened.")
                 for e in s.evidence]
