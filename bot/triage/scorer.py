@@ -48,8 +48,12 @@ _END_RE = re.compile(r"\0(?:[*+?]|\{[\d,]*\})\??([^\W\d_]+)")
 _LOOKAROUND_RE = re.compile(r"\(\?<?[!=][^()]*\)")
 _GROUP_RE = re.compile(r"([^\W\d_]*)\(\?:((?:[^\W\d_]+\|)+[^\W\d_]+)\)(\?)?([^\W\d_]*)")
 _CLASS_RE = re.compile(r"([^\W\d_]*)\[([^\W\d_]+)\]([^\W\d_]*)")
+_ENDINGS = frozenset({"", "s", "es", "d", "ed", "ing", "er", "ers", "e", "en", "em", "t", "st",
+                      "et", "est", "n", "ung", "ungen"})
 _LONGEST_WORD = 40   # no word of a pattern is longer; longer words are never split
-_OPTIONAL_RE = re.compile(r"(?:[^\W\d_]|[ \-]|\[[^\]]*\])[?*]")
+_OPTIONAL_RE = re.compile(r"(?:[^\W\d_]|[ \-']|\[[^\]]*\])[?*]")
+_SEPARATOR_RE = re.compile(r"[ \-'][?*]")         # "e-?mails?" also spells "emails"
+_KEPT_LETTER_RE = re.compile(r"([^\W\d_])\?")
 _SYNTAX_RE = re.compile(r"\\(?:[pPN]\{[^}]*\}|[A-Za-z])|\(\?P?(?:<[=!]?|=)?[A-Za-z_]\w*[>)]"
                         r"|\(\?[aiLmsux-]+[:)]")
 # Up to three words after a match, and up to ten of its clause before it; neither
@@ -122,7 +126,8 @@ def _vocabulary(pattern: str) -> tuple[frozenset[str], frozenset[str], frozenset
     # "dates", "e-?mail" spells "email", "e" and "mail".
     forms = [plain, _CLASS_RE.sub(_spell_class, plain), _GROUP_RE.sub(_spell_group, plain)]
     words = frozenset(w.casefold() for form in forms
-                      for variant in (form, _OPTIONAL_RE.sub("", form))
+                      for variant in (form, _OPTIONAL_RE.sub("", form),
+                                      _SEPARATOR_RE.sub("", _KEPT_LETTER_RE.sub(r"\1", form)))
                       for w in _LETTERS_RE.findall(variant))
     marked = _SYNTAX_RE.sub(" ", _LOOKAROUND_RE.sub("", pattern).replace("\\w", "\0"))
     marked_forms = (marked, _OPTIONAL_RE.sub("", marked))
@@ -154,14 +159,17 @@ def _spelled(word: str, vocabulary: tuple[frozenset[str], ...]) -> bool:
     words, stems, ends = vocabulary
 
     def begins(part: str) -> bool:   # one of the words, or a stem's continuation
-        return part in words or any(part[:n] in stems
-                                    for n in range(1, min(len(part), _LONGEST_WORD) + 1))
+        # a short stem only takes an ending ("log" spells "logs", not "Logan")
+        return part in words or any(
+            part[:n] in stems and (n > 3 or part[n:] in _ENDINGS
+                                   or (part[n:n + 1] == part[n - 1:n] and part[n + 1:] in _ENDINGS))
+            for n in range(1, min(len(part), _LONGEST_WORD) + 1))
 
     word = word.casefold()
     if begins(word):
         return True
     longest = min(len(word), _LONGEST_WORD)
-    if any(word[-n:] in ends or (word[:n] in words and begins(word[n:]))
+    if any(word[-n:] in ends or (n > 1 and word[:n] in words and begins(word[n:]))
            for n in range(1, longest)):
         return True
     return any(middle in word for middle in ends & stems)   # \w*drohung\w*

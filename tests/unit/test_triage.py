@@ -215,12 +215,19 @@ def test_german_zu_infinitives_beyond_the_corpora(text, threat):
      "self-harm", True),
     ("en", "His last post says no one will ever have to put up with me again. [[Special:Diff/5]]",
      "self-harm", True),
-    ("de", "Unter dem Artikel steht: Diesen Bürgermeister sollte man aufhängen. "
+    ("de", "Unter dem Artikel steht: Diesen Bürgermeister sollte man erschiessen. "
            "[[Spezial:Diff/5]]", "threat-of-violence", True),
     ("de", "Er droht mir, mich notfalls mit roher Gewalt aus dem Verein zu werfen. "
            "[[Spezial:Diff/5]]", "threat-of-violence", True),
     ("de", "Im Artikel steht, die Polizei habe die Demo mit roher Gewalt aufgelöst.",
      "threat-of-violence", False),
+    # review: a picture hung, a grandfather's death, a chapter dissolved, a book title
+    ("de", "Im Artikel sollte man die Gemälde der Ausstellung aufhängen.", "threat-of-violence",
+     False),
+    ("en", "My grandfather retired from this life in 2010; the article has his dates wrong.",
+     "self-harm", False),
+    ("en", "When the chapter closed we settled the finances and gave away the books.",
+     "self-harm", False),
 ])
 def test_wordings_from_the_session_17_review(lang, text, category, found):
     # My own sentences for the kinds of wording a fresh review corpus showed missing.
@@ -546,6 +553,9 @@ def test_evidence_still_shows_the_words_a_rule_spells_with_a_class():
     assert _spelled("wrote", _vocabulary(r"\bwr[io]te down\b"))
     assert _spelled("killing", _vocabulary(r"\bkill\w*"))
     assert not _spelled("herbert", _vocabulary(r"\b(?:her|him)\b"))
+    assert not _spelled("logan", _vocabulary(r"\blog\w* off\b"))    # a short stem: endings only
+    assert _spelled("logs", _vocabulary(r"\blog\w* off\b"))
+    assert not _spelled("ian", _vocabulary(r"\b(?:i|an)\b"))         # no one-letter joins
     # a word joined with a stem, a group of letters inside a word, a stem after a look-ahead
     assert _spelled("morddrohungen", _vocabulary(r"\b(?:mord|todes)droh\w*"))
     assert _spelled("zustösst", _vocabulary(r"\bzustö(?:ß|ss)t\b"))
