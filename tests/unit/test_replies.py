@@ -309,6 +309,18 @@ SENTENCE_CODES = {"counselling-advice", "threatens-or-discourages-victim",
      "Du warst genauso unfreundlich wie er.", "disbelief-or-blame"),
     ("de", "reporter", "non-actionable",
      "Halte Abstand von diesem Benutzer, wir kümmern uns.", None),
+    # healthy sentences of a second review: denied or reported, they raise nothing
+    ("en", "reporter", "actionable",
+     "We would never ask you to stop sending reports; please keep them coming.", None),
+    ("en", "reporter", "actionable",
+     "He told you to stop sending complaints, which was itself part of the harassment.", None),
+    ("en", "reporter", "actionable", "No apology from you is needed or expected.", None),
+    ("en", "reporter", "actionable",
+     "He was clearly angry about losing the RfC, but that does not excuse harassment.", None),
+    ("de", "reporter", "actionable", "Eine Entschuldigung von deiner Seite ist nicht nötig.",
+     None),
+    ("de", "reporter", "actionable",
+     "Bitte schreib uns, wenn du nicht mehr weiterweißt, hier findest du immer Hilfe.", None),
 ])
 def test_wordings_from_the_session_17_review(lang, audience, outcome, text, code):
     # My own sentences for the kinds of wording a fresh review corpus showed missing, with
