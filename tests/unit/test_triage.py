@@ -202,6 +202,10 @@ def test_a_german_threat_in_the_zu_infinitive_is_a_threat(verb):
     # "sich" belongs to another verb: the killing of Anna stays a threat
     ("Er schreibt, er werde sich rächen und Anna umbringen. [[Spezial:Diff/5]]", True),
     ("Da könnte ich die Hände überm Kopf zusammenschlagen.", False),
+    # "jemanden um etwas bringen" deprives; "um die Ecke bringen" still kills
+    ("Er schrieb: Ich bringe dich um den Schlaf mit meinen Fragen.", False),
+    ("Er schrieb: Ich bringe dich um die Ecke. [[Spezial:Diff/5]]", True),
+    ("Er schrieb: Ich bringe dich um, den Rest erledigt mein Bruder. [[Spezial:Diff/5]]", True),
 ])
 def test_german_zu_infinitives_beyond_the_corpora(text, threat):
     assert ("threat-of-violence" in rules_suggested(text, "de")) is threat
