@@ -7,6 +7,7 @@ the same kind of message everywhere: the file, the entry and the field, in one l
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
@@ -14,9 +15,25 @@ from typing import Any, Mapping
 import jsonschema
 import yaml
 
-from bot.errors import DataError
+from bot.errors import DataError, UsageError
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+LANGUAGE_RE = re.compile(r"[a-z]{2,3}(?:-[a-z]+)?")   # "en", "de", "zh-hans"
+
+
+def language_file(folder: str | Path, lang: object, what: str) -> Path:
+    """``<folder>/<lang>.yaml``, the *what* (e.g. "reply rules") for language *lang*.
+
+    A value that is no language code, or a language without a file, is the caller's
+    mistake: a UsageError naming the languages the folder has.
+    """
+    folder = Path(folder)
+    path = folder / f"{lang}.yaml" if isinstance(lang, str) else folder
+    if not isinstance(lang, str) or not LANGUAGE_RE.fullmatch(lang) or not path.is_file():
+        available = ", ".join(sorted(p.stem for p in folder.glob("*.yaml"))) or "none"
+        raise UsageError(f"there are no {what} for language {lang!r}: no {path.name} in "
+                         f"{folder} (available: {available}).")
+    return path
 
 
 class _StringLoader(yaml.SafeLoader):

@@ -48,7 +48,8 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from bot.datafiles import DATA_DIR, load_yaml, read_schema, read_yaml, validate
+from bot.datafiles import (DATA_DIR, language_file, load_yaml, read_schema, read_yaml,
+                           validate)
 from bot.errors import DataError, UsageError
 from bot.learned import LearnedModel, corpus_cases, load_model, model_json, train
 from bot.wikimedia import public_email_pattern, user_template_pattern
@@ -273,11 +274,7 @@ def available_languages() -> tuple[str, ...]:
 @lru_cache(maxsize=None)
 def rules_for(lang: str) -> RuleSet:
     """The compiled rules for *lang* (cached)."""
-    path = RULES_DIR / f"{lang}.yaml" if isinstance(lang, str) else RULES_DIR
-    if not isinstance(lang, str) or not re.fullmatch(r"[a-z]{2,3}(-[a-z]+)?", lang) \
-            or not path.exists():
-        raise UsageError(f"there are no reply rules for language {lang!r} in "
-                         f"{RULES_DIR} (available: {', '.join(available_languages())}).")
+    path = language_file(RULES_DIR, lang, "reply rules")
     rules = load_rules(path)
     if rules.language != lang:
         raise DataError(f"{path.name}: entry top level, field 'language': says "

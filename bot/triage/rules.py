@@ -17,13 +17,12 @@ from typing import Iterable, Mapping
 
 from bot import wikimedia
 from bot.categories import categories
-from bot.datafiles import DATA_DIR, load_yaml
-from bot.errors import DataError, UsageError
+from bot.datafiles import DATA_DIR, language_file, load_yaml
+from bot.errors import DataError
 from bot.triage.gates import PatternSet, WordStarts, word_gate
 
 RULES_DIR = DATA_DIR / "triage"
 SCHEMA = RULES_DIR / "triage.schema.json"
-_LANGUAGE_RE = re.compile(r"[a-z]{2,3}(?:-[a-z]+)?")
 _GLOBAL_FLAGS_RE = re.compile(r"^\(\?([aiLmsux]+)\)")
 _SENTENCE_BREAK = r"[.!?;\n]+"   # when a rules file names none
 
@@ -272,13 +271,7 @@ def _join_list(patterns: list[str], file: str, entry: str) -> re.Pattern[str]:
 
 def rules_path(lang: str, directory: str | Path | None = None) -> Path:
     """Where the rules for *lang* live (``<directory>/<lang>.yaml``)."""
-    folder = Path(directory or RULES_DIR)
-    path = folder / f"{lang}.yaml" if isinstance(lang, str) else folder
-    if not isinstance(lang, str) or not _LANGUAGE_RE.fullmatch(lang) or not path.is_file():
-        available = ", ".join(sorted(p.stem for p in folder.glob("*.yaml"))) or "none"
-        raise UsageError(f"there are no triage rules for language {lang!r}: no {path.name} "
-                         f"in {folder} (available: {available}).")
-    return path
+    return language_file(directory or RULES_DIR, lang, "triage rules")
 
 
 @lru_cache(maxsize=None)
