@@ -28,9 +28,10 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from bot import wikitext
-from bot.datafiles import DATA_DIR, load_yaml
+from bot.datafiles import DATA_DIR, LANGUAGE_RE, load_yaml
 from bot.errors import DataError
 from bot.rendering import render
+from bot.threads import EXTERNAL_LINK_RE
 from bot.usernames import canonical_user_name, is_ip
 
 REPORTERS_DIR = DATA_DIR / "reporters"
@@ -119,7 +120,7 @@ def _compile(pattern: str, file: str, where: str) -> re.Pattern[str]:
 @lru_cache(maxsize=None)
 def outcome_rules(lang: str = "en") -> _OutcomeRules:
     """The compiled result-text rules for *lang* (``outcomes.<lang>.yaml``)."""
-    if not re.fullmatch(r"[a-z]{2,3}(-[a-z]+)?", lang):
+    if not LANGUAGE_RE.fullmatch(lang):
         raise DataError(f"outcomes: language code {lang!r} is not a language code.")
     path = REPORTERS_DIR / f"outcomes.{lang}.yaml"
     data = load_yaml(path, SCHEMA, definition="outcomes", what="outcome rules")
@@ -139,10 +140,9 @@ def outcome_rules(lang: str = "en") -> _OutcomeRules:
         precedence=tuple(data["precedence"]), match=match, unless=unless)
 
 
-# Neither link may cross a "[": an unclosed one would otherwise be scanned to the end of
+# A link may not cross a "[": an unclosed one would otherwise be scanned to the end of
 # the text again for every later "[" (a closing text of "[[a " x 12,000 took 2 s).
 _LINK_RE = re.compile(r"\[\[(?:[^\[\]|]*\|)?([^\[\]]*)\]\]")
-_EXTERNAL_RE = re.compile(r"\[(?:https?:)?//[^\s\[\]]+(?:\s([^\[\]]*))?\]")
 _TEMPLATE_RE = re.compile(r"\{\{\s*(?:subst:)?([^{}]*)\}\}")
 _MARKUP_RE = re.compile(r"'{2,}|<[^>]{0,200}>|&nbsp;")
 
@@ -152,7 +152,7 @@ def _plain(text: str, rules: _OutcomeRules) -> str:
     for pattern in rules.strip:  # signatures and user links: names must not match rules
         text = pattern.sub(" ", text)
     text = _LINK_RE.sub(r"\1", text)
-    text = _EXTERNAL_RE.sub(r"\1", text)
+    text = EXTERNAL_LINK_RE.sub(r"\1", text)
     for _ in range(3):  # nested templates, innermost first
         text = _TEMPLATE_RE.sub(lambda m: " " + m.group(1).replace("|", " ") + " ", text)
     text = _MARKUP_RE.sub(" ", text)

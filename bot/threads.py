@@ -354,7 +354,8 @@ _USER_TEMPLATE_RE = re.compile(
 _LINK_RE = re.compile(r"\[\[:?([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
 # Link and tag bodies stop at the next opening bracket: an unclosed one is not scanned to
 # the line's end again for every later one (a heading of "[//x " x 20,000 took 10 s).
-_EXTLINK_RE = re.compile(r"\[(?:https?:)?//[^\s\[\]]+(?:\s([^\[\]]*))?\]")
+# An external link and its text (group 1); closing texts are read with it too.
+EXTERNAL_LINK_RE = re.compile(r"\[(?:https?:)?//[^\s\[\]]+(?:\s([^\[\]]*))?\]")
 _TEMPLATE_RE = re.compile(r"\{\{[^{}]*\}\}")
 _TAG_RE = re.compile(r"</?[a-zA-Z][^<>]*>")
 
@@ -371,7 +372,7 @@ def heading_text(raw: str) -> str:
                 break
         text = _LINK_RE.sub(lambda m: m.group(2) if m.group(2) is not None
                             else m.group(1).split("#")[0], text)
-        text = _EXTLINK_RE.sub(r"\1", text)
+        text = EXTERNAL_LINK_RE.sub(r"\1", text)
         text = _TAG_RE.sub("", text).replace("'''", "").replace("''", "")
         text = html.unescape(text)
     return " ".join(text.split())
