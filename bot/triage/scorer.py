@@ -120,7 +120,8 @@ def _vocabulary(pattern: str) -> tuple[frozenset[str], frozenset[str], frozenset
     """The words a regular expression spells out in letters, case-folded; the stems
     among them that it lets any word characters follow (``kill\\w*``); and the endings
     it lets any word characters precede (``\\w*drohung``)."""
-    plain = _SYNTAX_RE.sub(" ", _LOOKAROUND_RE.sub("", pattern))
+    unlooked = _LOOKAROUND_RE.sub("", pattern)
+    plain = _SYNTAX_RE.sub(" ", unlooked)
     # Read as written, with its classes and groups of letters spelled out ("wr[io]te",
     # "zustö(?:ß|ss)t"), and each without its optional pieces: "dates?" spells "date" and
     # "dates", "e-?mail" spells "email", "e" and "mail".
@@ -129,7 +130,7 @@ def _vocabulary(pattern: str) -> tuple[frozenset[str], frozenset[str], frozenset
                       for variant in (form, _OPTIONAL_RE.sub("", form),
                                       _SEPARATOR_RE.sub("", _KEPT_LETTER_RE.sub(r"\1", form)))
                       for w in _LETTERS_RE.findall(variant))
-    marked = _SYNTAX_RE.sub(" ", _LOOKAROUND_RE.sub("", pattern).replace("\\w", "\0"))
+    marked = _SYNTAX_RE.sub(" ", unlooked.replace("\\w", "\0"))   # \w kept, as NUL
     marked_forms = (marked, _OPTIONAL_RE.sub("", marked))
     stems = frozenset(stem.casefold() for form in marked_forms
                       for m in _STEM_RE.finditer(form) for stem in m.group(1).split("|"))
