@@ -304,11 +304,17 @@ def _term_hit(term: Term, report: _Report, rules: TriageRules,
     the others, plain before weakened."""
     capped = term.category in rules.works_cap
     best: tuple[tuple[bool, bool], float, str] | None = None  # (works, weakened), ...
+    # A sentence's companions are looked for once: a long sentence with many matches
+    # (100 KB without a full stop) would otherwise be searched again for each of them.
+    by_sentence: dict[tuple[int, int], list[re.Match[str]] | None] = {}
     for match in _matches(term, report.text, starts):
         span = report.quoted(match.start())
         if (term.where == "quoted" and not span) or (term.where == "own" and span):
             continue
-        companions = _companions(term, report, match.start())
+        sentence = report.sentence(match.start())
+        if sentence not in by_sentence:
+            by_sentence[sentence] = _companions(term, report, match.start())
+        companions = by_sentence[sentence]
         if companions is None:
             continue
         reasons = []

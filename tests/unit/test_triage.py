@@ -657,6 +657,18 @@ def test_a_report_of_one_long_run_is_triaged_promptly(lang, name, watchdog):
     assert not {s.category for s in result if s.suggested} & set(EMERGENCY)
 
 
+# One sentence of 100 KB in which a term with sentence companions matches thousands of
+# times: the companions were searched for again at each match (3 minutes for the first).
+MANY_MATCHES = {"en": "i don't know where he ", "de": "den Artikel sollte man töten "}
+
+
+@pytest.mark.parametrize("lang", sorted(MANY_MATCHES))
+def test_a_sentence_with_thousands_of_matches_is_triaged_promptly(lang, watchdog):
+    unit = MANY_MATCHES[lang]
+    with watchdog(20, f"suggest() on {unit!r} repeated"):
+        suggest(unit * (MAX_CHARS // len(unit)), lang=lang)
+
+
 @pytest.mark.parametrize("text", [
     "\ud800 broken surrogate and \u202e reversed text \u202c",
     "\U0001F52A\U0001F52A\U0001F52A", "\x00\x01\x02", "ｉ ｗｉｌｌ ｋｉｌｌ ｙｏｕ",
