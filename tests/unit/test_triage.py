@@ -211,6 +211,71 @@ def test_german_zu_infinitives_beyond_the_corpora(text, threat):
     assert ("threat-of-violence" in rules_suggested(text, "de")) is threat
 
 
+@pytest.mark.parametrize("lang, text, threat", [
+    # a page, a section or a proposal "killed" is deleted, not a person harmed
+    ("de", "Diesen Abschnitt sollte man töten, er ist unbelegt.", False),
+    ("de", "Ehrlich, den Artikel würde ich am liebsten umbringen.", False),
+    ("de", "Unter dem Artikel steht: Diesen Autor sollte man umbringen. [[Spezial:Diff/5]]", True),
+    ("de", "Er schrieb: Den Artikel sperren und den Typ umbringen. [[Spezial:Diff/5]]", True),
+    ("en", "Honestly this section should be killed, it cites nothing.", False),
+    ("en", "That whole RfC proposal really should be put down.", False),
+    ("en", "He wrote that editors like him should be shot. [[Special:Diff/5]]", True),
+    # the exemption does not cover a person threatened in the same sentence
+    ("en", "He wrote: the article should be killed and he should be shot. [[Special:Diff/5]]",
+     True),
+])
+def test_wiki_objects_killed_are_not_threats_but_people_are(lang, text, threat):
+    assert ("threat-of-violence" in rules_suggested(text, lang)) is threat
+
+
+@pytest.mark.parametrize("lang, text, category, found", [
+    # a threat to report, sue, phone an employer or publish a name is not one of violence
+    ("en", "User:Kestrel is threatening to phone my employer about my edits. "
+           "[[Special:Diff/5]]", "threat-of-violence", False),
+    ("de", "Er droht, meinen Klarnamen öffentlich zu machen. [[Spezial:Diff/5]]",
+     "threat-of-violence", False),
+    ("de", "Er droht, mich zu besuchen und mir weh zu tun. [[Spezial:Diff/5]]",
+     "threat-of-violence", True),
+    ("de", "Er hat angekündigt, dir wehzutun. [[Spezial:Diff/5]]", "threat-of-violence", True),
+    # a threat sanctioned years ago, named as background, is not a new one
+    ("en", "Context: the main account was locked in 2017 after a death threat; that was "
+           "handled back then. These accounts share its habits. [[Special:Diff/5]]",
+     "threat-of-violence", False),
+    ("en", "He was blocked in 2024 for death threats against me and yesterday he sent "
+           "another death threat. [[Special:Diff/5]]", "threat-of-violence", True),
+    ("de", "Das Hauptkonto wurde 2016 wegen einer Morddrohung gesperrt; das ist damals "
+           "erledigt worden. [[Spezial:Diff/5]]", "threat-of-violence", False),
+    # suicide as a topic: a cause of death in an obituary policy, a list article
+    ("en", "Our newsletter covers deaths of editors, especially when the cause may be "
+           "suicide.", "self-harm", False),
+    ("en", "Someone keeps adding unsourced entries to the list of suicide bridges.",
+     "self-harm", False),
+    ("de", "Er ergänzt eine Liste mit Suiziden berühmter Musiker.", "self-harm", False),
+    ("de", "Wenn das so bleibt, mache ich Schluss, mit allem, nicht nur hier. "
+           "[[Spezial:Diff/5]]", "self-harm", True),
+    ("de", "Schluss mit allem, was mit dem Fußballportal zu tun hat.", "self-harm", False),
+    # a death by water, described
+    ("en", "He wrote that editors like me sleep at the bottom of the canal. "
+           "[[Special:Diff/5]]", "threat-of-violence", True),
+    ("en", "The hull rests at the bottom of the lake, says the source.",
+     "threat-of-violence", False),
+    ("de", "Er schrieb, so einer wie ich lande bald auf dem Grund des Baggersees. "
+           "[[Spezial:Diff/5]]", "threat-of-violence", True),
+    # a trans person's former name
+    ("en", "She keeps posting my old name from before my transition. [[Special:Diff/5]]",
+     "doxxing", True),
+    ("de", "Er schreibt meinen Namen aus der Zeit vor meiner Transition in jede "
+           "Diskussion. [[Spezial:Diff/5]]", "doxxing", True),
+    # the reporter does not know, or asks, where someone lives
+    ("en", "I have no idea where she lives, only that she edits from Canada.",
+     "threat-of-violence", False),
+    ("en", "He replied that he knows where I live. [[Special:Diff/5]]", "threat-of-violence",
+     True),
+])
+def test_session_18_wordings(lang, text, category, found):
+    assert (category in rules_suggested(text, lang)) is found
+
+
 @pytest.mark.parametrize("lang, text, category, found", [
     ("en", "He messaged me: 'Next time I see you I'll cut you.' [[Special:Diff/5]]",
      "threat-of-violence", True),
