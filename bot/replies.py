@@ -72,7 +72,7 @@ TRAINING_FILES = ("dev", "de_dev", "de_dev_b", "de_dev_c", "dev_c", "dev_d", "de
 # than the rules know, and healthy sentences near them.  The development files teach the
 # model only what the rules find (their spans carry the labels); these teach it wording
 # the rules miss.  Each file is one author's.
-SENTENCE_FILES = tuple(f"author_{letter}" for letter in "abcdefgh")
+SENTENCE_FILES = tuple(f"author_{letter}" for letter in "abcdefghi")
 # Chosen leaving one author out: with the hand-labelled sentences in training, no good
 # development reply is flagged from 0.85 (two at 0.8, five at 0.7).
 MODEL_THRESHOLD = 0.85
