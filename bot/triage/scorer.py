@@ -279,12 +279,13 @@ def _matches(term: Term, text: str, starts: list[int] | None) -> Iterator[re.Mat
             yield found
 
 
-def _companions(term: Term, report: _Report, start: int) -> list[re.Match[str]] | None:
-    """Matches of the term's ``same_sentence`` patterns in the sentence at *start*, or
-    None when one of them is missing there or one of its ``unless_sentence`` is there."""
+def _companions(term: Term, report: _Report,
+                sentence: tuple[int, int]) -> list[re.Match[str]] | None:
+    """Matches of the term's ``same_sentence`` patterns in *sentence* (its start and end),
+    or None when one of them is missing there or one of its ``unless_sentence`` is there."""
     if not term.same_sentence and not term.unless_sentence:
         return []
-    begin, end = report.sentence(start)
+    begin, end = sentence
     if any(p.search(report.text, begin, end) for p in term.unless_sentence):
         return None
     found = []
@@ -313,7 +314,7 @@ def _term_hit(term: Term, report: _Report, rules: TriageRules,
             continue
         sentence = report.sentence(match.start())
         if sentence not in by_sentence:
-            by_sentence[sentence] = _companions(term, report, match.start())
+            by_sentence[sentence] = _companions(term, report, sentence)
         companions = by_sentence[sentence]
         if companions is None:
             continue
