@@ -1573,7 +1573,8 @@ BLAME, THREAT, JUDGE = ("disbelief-or-blame", "threatens-or-discourages-victim",
 
 @pytest.mark.parametrize("lang, outcome, audience, code, text, flagged", [
     ("en", "non-actionable", "reporter", BLAME,
-     "Anybody could alter chat logs like these in a few clicks, so they carry little weight.", True),
+     "Anybody could alter chat logs like these in a few clicks, so they carry little "
+     "weight.", True),
     ("en", "non-actionable", "reporter", BLAME,
      "We are in no position to accept the pasted messages at face value.", True),
     ("en", "non-actionable", "reporter", BLAME,
@@ -1634,7 +1635,8 @@ BLAME, THREAT, JUDGE = ("disbelief-or-blame", "threatens-or-discourages-victim",
     ("en", "non-actionable", "reporter", BLAME,
      "Nobody should need a thick skin to edit here.", False),
     ("en", "non-actionable", "reporter", BLAME,
-     "If you want to step away from the articles for a while, that is entirely your choice.", False),
+     "If you want to step away from the articles for a while, that is entirely your "
+     "choice.", False),
     ("en", "non-actionable", "reporter", BLAME,
      "It doesn't matter that you reported it months later; we looked at all of it.", False),
     ("en", "non-actionable", "reporter", THREAT,
