@@ -1558,6 +1558,20 @@ def test_the_rules_leave_near_misses_alone_that_the_model_flags(lang, outcome, a
      'en', False),
     ("Don't bother rewriting your report for Trust & Safety; just forward them this thread as it is.",
      'en', False),
+    # a place of help called excessive (CONVENTIONS.md item 12), beside the same words
+    # negated or said of something else
+    ("Honestly, going to the police over a talk page comment seems a bit much.", "en", True),
+    ("It would be overkill to involve the police over this.", "en", True),
+    ("Reporting him to ArbCom might be heavy-handed at this stage.", "en", True),
+    ("Eine Anzeige wegen eines einzigen Kommentars finde ich etwas übertrieben.", "de", True),
+    ("Es wäre übertrieben, gleich die Polizei einzuschalten.", "de", True),
+    ("Calling the police would never be overkill if you feel unsafe.", "en", False),
+    ("It is not excessive to call the police when someone threatens you.", "en", False),
+    ("Going to the police about his excessive messages is entirely your choice.", "en", False),
+    ("Es ist nicht übertrieben, die Polizei zu rufen, wenn du dich bedroht fühlst.", "de",
+     False),
+    ("Seine Nachrichten waren übertrieben, die Polizei kannst du jederzeit einschalten.", "de",
+     False),
 ])
 def test_plain_advice_against_a_place_of_help(text, lang, flagged):
     codes = {f.code for f in check(text, lang=lang, outcome="non-actionable",
