@@ -48,6 +48,8 @@ EVIDENCE_WORDS: Mapping[str, str] = {
                    "suggested, reads it as a false alarm",
     "settled": "withdrawn: a later reply settles it as harmless ({said}) and no reply "
                "reports an action or new words",
+    "disputed": "disputed in the thread: a reply reads it as harmless ({said}); that alone "
+                "does not withdraw it, so judge it with the whole thread",
     "weakened": "weakened: the report is about {categories}",
     "conduct": "conduct alleged: {what}",
     "truncated": "only the first {limit} characters were read",
@@ -56,7 +58,7 @@ EVIDENCE_WORDS: Mapping[str, str] = {
 _EVIDENCE_FIELDS: Mapping[str, Mapping[str, object]] = {
     "line": {"line": 3, "where": "in a quotation"}, "at_line": {"line": 3},
     "quote": {"text": "x"}, "words": {"words": "x", "notes": "x"},
-    "settled": {"said": "x"}, "weakened": {"categories": "x"}, "conduct": {"what": "x"},
+    "settled": {"said": "x"}, "disputed": {"said": "x"}, "weakened": {"categories": "x"}, "conduct": {"what": "x"},
     "truncated": {"limit": 100000}}
 
 
@@ -132,6 +134,9 @@ class Settlement:
     closing: re.Pattern[str]      # a reply that only closes the thread
     harmless: re.Pattern[str]
     unless: re.Pattern[str]
+    # a harmless reading the thread offers that does not settle it (the accused's "just a
+    # joke"): shown as evidence, the score unchanged; None when the file lists none
+    disputed: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -329,7 +334,9 @@ def _load(path_text: str) -> TriageRules:
                 reply=_compile(s["reply"], name, where, "reply"),
                 closing=_join_list(s["closing"], name, f"{where}.closing"),
                 harmless=_join_list(s["harmless"], name, f"{where}.harmless"),
-                unless=_join_list(s["unless"], name, f"{where}.unless"))
+                unless=_join_list(s["unless"], name, f"{where}.unless"),
+                disputed=(_join_list(s["disputed"], name, f"{where}.disputed")
+                          if s.get("disputed") else None))
         for i, term in enumerate(spec["terms"]):
             where = f"categories.{category}.terms[{i}]"
             pattern = _compile(term["pattern"], name, where)

@@ -407,6 +407,21 @@ def _settled(report: _Report, rules: TriageRules, category: str,
     return found
 
 
+def _disputed(report: _Report, rules: TriageRules, settle: Settlement) -> re.Match[str] | None:
+    """The first words in a reply (not quoted, not negated) that read the alarm as
+    harmless without settling it: the accused's "just a joke", an admin's "not a real
+    threat", a settling reading that other replies reopened."""
+    text = report.text
+    replies = [s for s in report.line_starts[1:] if settle.reply.match(text, s)]
+    if not replies:
+        return None
+    for pattern in (settle.disputed, settle.harmless):
+        for match in pattern.finditer(text, replies[0]):
+            if not report.quoted(match.start()) and not report.negated(rules, match.start()):
+                return match
+    return None
+
+
 def _site(domain: str, rules: TriageRules) -> tuple[str, str] | None:
     """The kind of site *domain* belongs to and the listed domain it is one of or under
     (``tumblr.com`` for ``someone.tumblr.com``: a subdomain can be a person's handle)."""
@@ -562,6 +577,17 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
                         if known[category].personal
                         else rules.words["quote"].format(text=_snippet(words)))
                 hits[category].append((float("inf"), rules.words["settled"].format(said=said)))
+
+            elif settle.disputed is not None:
+                words = _disputed(report, rules, settle)
+                if words:
+                    # Right under the reasons that decide the score.
+                    top = max((weight for weight, _ in hits[category]), default=1.0)
+                    said = (rules.words["at_line"].format(line=report.line(words.start()))
+                            if known[category].personal
+                            else rules.words["quote"].format(text=_snippet(words)))
+                    hits[category].append((math.nextafter(top, 0.0),
+                                           rules.words["disputed"].format(said=said)))
 
     for category, rule in rules.suppressed_by.items():
         if category in scores and any(scores.get(c, 0.0) >= rule.at for c in rule.categories):

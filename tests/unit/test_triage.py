@@ -1507,6 +1507,49 @@ def test_a_thread_that_settles_the_alarm_takes_the_threat_under_the_line(text, l
         assert found["threat-of-violence"].evidence[0].startswith(settled)
 
 
+# A harmless reading that does not settle the alarm (the accused's defence, an admin's
+# judgement, a joke another reply reopened) is still shown: the functionary judges it
+# with the thread, and the score stays where the report put it.
+@pytest.mark.parametrize("text, lang, disputed", [
+    ("{{userlinks|Dorran}} wrote to me: \"I'm going to strangle you on the 8:10 train\" "
+     "[[Special:Diff/5]]." + _SIG + "\n:It's a line from a play, calm down." + _SIG, "en",
+     True),
+    ("{{userlinks|Dorran}} wrote to me: \"I'm going to strangle you on the 8:10 train\" "
+     "[[Special:Diff/5]]." + _SIG + "\n:Hyperbole, not a threat. Nothing to do here." + _SIG,
+     "en", True),
+    ("{{userlinks|Dorran}} wrote to me: \"I'm going to strangle you on the 8:10 train\" "
+     "[[Special:Diff/5]]." + _SIG + "\n:We're mates, she knows it's a joke." + _SIG
+     + "\n::We are not mates. I have never spoken to him." + _SIG, "en", True),
+    ("Er schrieb mir: „Ich bring dich um, wenn du das nochmal revertierst.“ "
+     "[[Spezial:Diff/7]]" + _SIG_DE + "\n:Das war doch nur ein Spaß, ein Zitat aus einem "
+     "Film." + _SIG_DE, "de", True),
+    # denied, or only in the report itself: nothing to show
+    ("{{userlinks|Dorran}} wrote to me: \"I'm going to strangle you on the 8:10 train\" "
+     "[[Special:Diff/5]]." + _SIG + "\n:This is not a joke, he means it." + _SIG, "en",
+     False),
+    ("{{userlinks|Dorran}} wrote to me: \"I'm going to strangle you on the 8:10 train\" "
+     "[[Special:Diff/5]]." + _SIG + "\n:It's not a joke, and it was never just banter." + _SIG,
+     "en", False),
+    ("{{userlinks|Dorran}} wrote to me: \"I'm going to strangle you on the 8:10 train\" "
+     "[[Special:Diff/5]]. He will say it was just a joke." + _SIG, "en", False),
+    ("Er schrieb mir: „Ich bring dich um, heute Nacht.“ [[Spezial:Diff/7]]" + _SIG_DE
+     + "\n:Das war kein Spaß, er stand gestern vor meiner Tür." + _SIG_DE, "de", False),
+])
+def test_a_harmless_reading_the_thread_does_not_settle_is_shown(text, lang, disputed):
+    rules = load_rules(lang)
+    plain = text.split("\n")[0]
+    found = {s.category: s for s in score_report(text, rules, learned=False)}
+    alone = {s.category: s for s in score_report(plain, rules, learned=False)}
+    threat = found["threat-of-violence"]
+    assert threat.suggested
+    shown = [line for line in threat.evidence
+             if line.startswith(rules.words["disputed"].split("{")[0])]
+    assert bool(shown) is disputed
+    if disputed:
+        assert threat.evidence.index(shown[0]) <= 2
+        assert threat.score >= alone["threat-of-violence"].score
+
+
 # The same for personal information: the last reply shows the detail was the person's own
 # to give (their own user page, "I uploaded it myself"), or an organisation's public
 # contact; an acknowledgement may follow.  The accused's "it's public anyway", and an
