@@ -7,6 +7,7 @@ the same kind of message everywhere: the file, the entry and the field, in one l
 from __future__ import annotations
 
 import json
+import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -77,18 +78,94 @@ def validate(data: Any, schema: Mapping[str, Any], file: str,
     if definition is not None:
         schema = {"$schema": schema.get("$schema"), "$defs": schema["$defs"],
                   "$ref": f"#/$defs/{definition}"}
+    else:
+        bulk: list[tuple[list[Any], list[Any], Mapping[str, Any]]] = []
+        data = _thinned(data, schema, [], bulk)
     validator = jsonschema.Draft202012Validator(schema)
     error = jsonschema.exceptions.best_match(validator.iter_errors(data))
     if error is None:
+        if definition is None:
+            for path, values, item in bulk:
+                _check_bulk(path, values, item, file)
         return
-    path = list(error.absolute_path)
+    _raise(list(error.absolute_path), error, file)
+
+
+# A long list whose items have a plain schema (a string, a number with bounds) is checked
+# in a loop of our own: jsonschema takes seconds over the hundreds of thousands of values
+# of a learned model file.  The schema still sees its first item.
+_BULK_AT = 64
+_PLAIN_ITEM = {"type", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+               "description"}
+_PLAIN_LIST = {"type", "items", "description"}
+_COMPOSED = {"$ref", "anyOf", "oneOf", "allOf", "if", "not", "patternProperties",
+             "dependentSchemas", "unevaluatedProperties", "unevaluatedItems"}
+
+
+def _thinned(data: Any, schema: Any, path: list[Any], bulk: list) -> Any:
+    """*data* with each long list of plain items cut to its first item (recorded in
+    *bulk* with its path and item schema); only where *schema* is plain properties,
+    additionalProperties and items, so what stays is checked as before."""
+    if not isinstance(schema, Mapping) or _COMPOSED & schema.keys():
+        return data
+    if isinstance(data, list):
+        item = schema.get("items")
+        if (len(data) > _BULK_AT and schema.keys() <= _PLAIN_LIST
+                and isinstance(item, Mapping) and item.keys() <= _PLAIN_ITEM
+                and item.get("type") in ("string", "number", "integer")):
+            bulk.append((path, data, item))
+            return data[:1]
+        return data
+    if isinstance(data, dict):
+        properties = schema.get("properties", {})
+        extra = schema.get("additionalProperties")
+        return {key: _thinned(value, properties[key] if key in properties else extra,
+                              [*path, key], bulk)
+                for key, value in data.items()}
+    return data
+
+
+def _check_bulk(path: list[Any], values: list[Any], item: Mapping[str, Any], file: str) -> None:
+    """Check every value of a thinned list against its plain *item* schema."""
+    kind = item["type"]
+    for index, value in enumerate(values):
+        if kind == "string":
+            wrong = not isinstance(value, str)
+        elif kind == "integer":
+            wrong = not isinstance(value, int) or isinstance(value, bool)
+        else:
+            wrong = not isinstance(value, (int, float)) or isinstance(value, bool)
+        if wrong:
+            message = f"{value!r} is not of type '{kind}'"
+        elif kind == "string":
+            continue
+        elif not math.isfinite(value):
+            message = f"{value!r} is not a finite number"
+        elif "minimum" in item and value < item["minimum"]:
+            message = f"{value!r} is less than the minimum of {item['minimum']}"
+        elif "maximum" in item and value > item["maximum"]:
+            message = f"{value!r} is greater than the maximum of {item['maximum']}"
+        elif "exclusiveMinimum" in item and value <= item["exclusiveMinimum"]:
+            message = (f"{value!r} is less than or equal to the minimum of "
+                       f"{item['exclusiveMinimum']}")
+        elif "exclusiveMaximum" in item and value >= item["exclusiveMaximum"]:
+            message = (f"{value!r} is greater than or equal to the maximum of "
+                       f"{item['exclusiveMaximum']}")
+        else:
+            continue
+        _raise([*path, index], None, file, message)
+
+
+def _raise(path: list[Any], error: Any, file: str, message: str | None = None) -> None:
+    """The :class:`DataError` for a schema error at *path* (the error's or *message*)."""
     # The entry is the deepest list item on the path; what lies below it is the field.
     last_index = max((i for i, part in enumerate(path) if isinstance(part, int)), default=-1)
     entry = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path[:last_index + 1])
     entry = entry.lstrip(".") or "top level"
     field_name = ".".join(str(p) for p in path[last_index + 1:]) or "(the entry itself)"
-    message = error.message if len(error.message) <= 160 else error.message[:157] + "..."
-    if "propertyNames" in error.schema_path:
+    message = message or error.message
+    message = message if len(message) <= 160 else message[:157] + "..."
+    if error is not None and "propertyNames" in error.schema_path:
         # The error sits on the entry; the offending field is the instance itself.
         field_name, message = str(error.instance), "this kind of entry has no such field"
     raise DataError(f"{file}: entry {entry}, field '{field_name}': {message.rstrip('.')}.")

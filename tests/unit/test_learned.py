@@ -80,6 +80,31 @@ def test_a_broken_model_file_is_a_clear_error(tmp_path):
         learned.load_model(tmp_path / "absent.json")
 
 
+# The long lists of a model file are checked by a loop of our own (jsonschema took
+# seconds); a bad value deep inside one is still named by entry and field.
+@pytest.mark.parametrize("where, value, message", [
+    (("word", "idf", 5000), -1.0, r"entry word\.idf\[5000\], field '\(the entry itself\)': "
+                                  r"-1\.0 is less than or equal to the minimum of 0\."),
+    (("char", "terms", 700), 3, r"entry char\.terms\[700\], field .*3 is not of type 'string'"),
+    (("categories", "doxxing", "char", 123), "0.5",
+     r"entry categories\.doxxing\.char\[123\], field .*is not of type 'number'"),
+    (("categories", "doxxing", "word", 9), True,
+     r"entry categories\.doxxing\.word\[9\], field .*True is not of type 'number'"),
+    (("word", "idf", 0), 0, r"entry word\.idf\[0\], field .*less than or equal to the minimum"),
+])
+def test_a_bad_value_deep_in_a_model_file_is_named(tmp_path, where, value, message):
+    data = json.loads(learned.MODEL.read_text(encoding="utf-8"))
+    *path, index = where
+    target = data
+    for key in path:
+        target = target[key]
+    target[index] = value
+    broken = tmp_path / "model.json"
+    broken.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(DataError, match=r"model\.json: " + message):
+        learned.load_model(broken)
+
+
 def test_the_model_raises_scores_and_says_so_without_numbers():
     from bot.triage import load_rules, score_report, suggest
 
