@@ -1579,6 +1579,26 @@ def test_plain_advice_against_a_place_of_help(text, lang, flagged):
     assert ("threatens-or-discourages-victim" in codes) is flagged
 
 
+# Telling someone they are not overreacting is reassurance, not doubt; the same words
+# without the negation are doubt.
+@pytest.mark.parametrize("text, lang, flagged", [
+    ("Going to the police is not an overreaction, and you are free to do it.", "en", False),
+    ("You are not overreacting, and you were right to tell us.", "en", False),
+    ("You aren't exaggerating; those messages were vile.", "en", False),
+    ("I think you are overreacting a little.", "en", True),
+    ("You're exaggerating what he said.", "en", True),
+    ("Du übertreibst nicht, das war wirklich daneben.", "de", False),
+    ("Sie reagieren keineswegs über.", "de", False),
+    ("Sie dramatisieren nicht, das war eine Drohung.", "de", False),
+    ("Du übertreibst nicht nur, du erfindest Dinge.", "de", True),
+    ("Ich glaube, Sie übertreiben hier etwas.", "de", True),
+])
+def test_not_overreacting_is_reassurance(text, lang, flagged):
+    codes = {f.code for f in check(text, lang=lang, outcome="non-actionable",
+                                   audience="reporter", learned=False)}
+    assert ("disbelief-or-blame" in codes) is flagged
+
+
 # Cue classes added from an independent review corpus (session 18), in wordings of our
 # own: each flaw once in a general form, beside healthy sentences using the same words.
 BLAME, THREAT, JUDGE = ("disbelief-or-blame", "threatens-or-discourages-victim",
