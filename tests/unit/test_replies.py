@@ -1599,6 +1599,29 @@ def test_not_overreacting_is_reassurance(text, lang, flagged):
     assert ("disbelief-or-blame" in codes) is flagged
 
 
+# Reassurances that name what the reporter need not fear or do, beside the same words
+# as advice or doubt.
+@pytest.mark.parametrize("text, lang, code, flagged", [
+    ("Nobody here thinks you made this up.", "en", "disbelief-or-blame", False),
+    ("Nothing in our decision says your report was wrong or exaggerated.", "en",
+     "disbelief-or-blame", False),
+    ("Nobody doubts that it upset you, but you made this up.", "en", "disbelief-or-blame",
+     True),
+    ("You don't have to forgive him or make peace with him.", "en",
+     "suggests-contacting-harasser", False),
+    ("Maybe you could talk to him directly and make peace.", "en",
+     "suggests-contacting-harasser", True),
+    ("Du musst ihm nicht verzeihen und dich nicht mit ihm versöhnen.", "de",
+     "suggests-contacting-harasser", False),
+    ("Versöhn dich doch einfach mit ihm.", "de", "suggests-contacting-harasser", True),
+    ("Versöhnen Sie sich doch mit ihm.", "de", "suggests-contacting-harasser", True),
+])
+def test_reassurance_is_not_advice_or_doubt(text, lang, code, flagged):
+    codes = {f.code for f in check(text, lang=lang, outcome="actionable",
+                                   audience="reporter", learned=False)}
+    assert (code in codes) is flagged
+
+
 # Cue classes added from an independent review corpus (session 18), in wordings of our
 # own: each flaw once in a general form, beside healthy sentences using the same words.
 BLAME, THREAT, JUDGE = ("disbelief-or-blame", "threatens-or-discourages-victim",
