@@ -1427,7 +1427,6 @@ NEAR_MISSES = [
     # de confidential: HERKUNFT DER MELDUNG (subject)
     ("de", "mistaken-report", "subject", "Die Meldung kam über die übliche Meldeseite, und dort haben wir sie auch geprüft."),
     ("de", "malicious-report-subject", "subject", "Woher die Meldung kam, können wir dir nicht sagen."),
-    ("de", "malicious-report-subject", "subject", "Die Meldung kam per Mail von einer Adresse bei der Foundation, die uns solche Meldungen weiterleitet."),
     ("de", "mistaken-report", "subject", "Wenn dich jemand aus deinem Verein fragt, kannst du sagen, dass die Sache erledigt ist."),
     # de confidential: CU/IP widened, role addresses, reader's own real name
     ("de", "non-actionable", "reporter", "Ein Checkuser darf uns nicht sagen, zu welchem Anbieter die IPs gehören."),
@@ -1475,12 +1474,15 @@ NEAR_MISSES = [
     ("en", "non-actionable", "reporter", "Our review covered the whole thread, including your own replies, and nothing in them counted against you."),
     ("de", "referred", "reporter", "Die Angelegenheit liegt beim Trust-and-Safety-Team, an das Sie sich auch selbst unter ca@wikimedia.org wenden können."),
 ]
-# The rules leave these alone, but the reply model retrained with dev_l flags them (an
+# The rules leave these alone, but the retrained reply model flags them (an
 # n-gram model reads words, not who acts or what is denied).  Tested on the rules only, so a
 # rule that starts flagging them fails; benchmarks/HISTORY.md names the model's part.
 NEAR_MISSES_THE_MODEL_FLAGS = [
     ("en", "non-actionable", "reporter", "Others might say you misheard, but the recording shows exactly what he said."),
     ("en", "mistaken-report", "subject", "This is the third time your name comes up in a mistaken report, because another account copies your signature; we have blocked that account."),
+    # retrained with author_k (session 19), whose "die Meldung kam aus Ihrem Ortsverein"
+    # names where a report came from
+    ("de", "malicious-report-subject", "subject", "Die Meldung kam per Mail von einer Adresse bei der Foundation, die uns solche Meldungen weiterleitet."),
 ]
 WHOLE_TEXT_CODES = {"no-support-resources", "no-emergency-route", "too-terse"}
 
@@ -1615,6 +1617,17 @@ def test_not_overreacting_is_reassurance(text, lang, flagged):
      "suggests-contacting-harasser", False),
     ("Versöhn dich doch einfach mit ihm.", "de", "suggests-contacting-harasser", True),
     ("Versöhnen Sie sich doch mit ihm.", "de", "suggests-contacting-harasser", True),
+    # what nobody should have had to bear, beside what the reporter "need not have done"
+    ("Sie hätten das nicht so lange allein aushalten müssen.", "de", "disbelief-or-blame",
+     False),
+    ("Du hättest so etwas nie lesen müssen.", "de", "disbelief-or-blame", False),
+    ("Du hättest ja auch einfach nicht auf seine Sticheleien eingehen müssen.", "de",
+     "disbelief-or-blame", True),
+    ("A thicker skin should never be a condition of taking part here.", "en",
+     "disbelief-or-blame", False),
+    ("You could do with a thicker skin.", "en", "disbelief-or-blame", True),
+    ("Ein dickes Fell sollte hier keener brauchen.", "de", "disbelief-or-blame", False),
+    ("Da brauchst du schon ein dickes Fell.", "de", "disbelief-or-blame", True),
 ])
 def test_reassurance_is_not_advice_or_doubt(text, lang, code, flagged):
     codes = {f.code for f in check(text, lang=lang, outcome="actionable",
