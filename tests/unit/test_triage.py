@@ -1510,28 +1510,27 @@ def test_a_thread_that_settles_the_alarm_takes_the_threat_under_the_line(text, l
 # A harmless reading that does not settle the alarm (the accused's defence, an admin's
 # judgement, a joke another reply reopened) is still shown: the functionary judges it
 # with the thread, and the score stays where the report put it.
+_TRAIN_THREAT = ("{{userlinks|Dorran}} wrote to me: \"I'm going to strangle you on the 8:10 "
+                 "train\" [[Special:Diff/5]].")
+
+
 @pytest.mark.parametrize("text, lang, disputed", [
-    ("{{userlinks|Dorran}} wrote to me: \"I'm going to strangle you on the 8:10 train\" "
-     "[[Special:Diff/5]]." + _SIG + "\n:It's a line from a play, calm down." + _SIG, "en",
+    (_TRAIN_THREAT + _SIG + "\n:It's a line from a play, calm down." + _SIG, "en",
      True),
-    ("{{userlinks|Dorran}} wrote to me: \"I'm going to strangle you on the 8:10 train\" "
-     "[[Special:Diff/5]]." + _SIG + "\n:Hyperbole, not a threat. Nothing to do here." + _SIG,
+    (_TRAIN_THREAT + _SIG + "\n:Hyperbole, not a threat. Nothing to do here." + _SIG,
      "en", True),
-    ("{{userlinks|Dorran}} wrote to me: \"I'm going to strangle you on the 8:10 train\" "
-     "[[Special:Diff/5]]." + _SIG + "\n:We're mates, she knows it's a joke." + _SIG
+    (_TRAIN_THREAT + _SIG + "\n:We're mates, she knows it's a joke." + _SIG
      + "\n::We are not mates. I have never spoken to him." + _SIG, "en", True),
     ("Er schrieb mir: „Ich bring dich um, wenn du das nochmal revertierst.“ "
      "[[Spezial:Diff/7]]" + _SIG_DE + "\n:Das war doch nur ein Spaß, ein Zitat aus einem "
      "Film." + _SIG_DE, "de", True),
     # denied, or only in the report itself: nothing to show
-    ("{{userlinks|Dorran}} wrote to me: \"I'm going to strangle you on the 8:10 train\" "
-     "[[Special:Diff/5]]." + _SIG + "\n:This is not a joke, he means it." + _SIG, "en",
+    (_TRAIN_THREAT + _SIG + "\n:This is not a joke, he means it." + _SIG, "en",
      False),
-    ("{{userlinks|Dorran}} wrote to me: \"I'm going to strangle you on the 8:10 train\" "
-     "[[Special:Diff/5]]." + _SIG + "\n:It's not a joke, and it was never just banter." + _SIG,
+    (_TRAIN_THREAT + _SIG + "\n:It's not a joke, and it was never just banter." + _SIG,
      "en", False),
-    ("{{userlinks|Dorran}} wrote to me: \"I'm going to strangle you on the 8:10 train\" "
-     "[[Special:Diff/5]]. He will say it was just a joke." + _SIG, "en", False),
+    (_TRAIN_THREAT.replace("Diff/5]].", "Diff/5]]. He will say it was just a joke.") + _SIG,
+     "en", False),
     ("Er schrieb mir: „Ich bring dich um, heute Nacht.“ [[Spezial:Diff/7]]" + _SIG_DE
      + "\n:Das war kein Spaß, er stand gestern vor meiner Tür." + _SIG_DE, "de", False),
 ])
