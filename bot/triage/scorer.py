@@ -37,6 +37,10 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2032": "'", "`": 
 _PHONE_CANDIDATE_RE = re.compile(r"\+?\(?\d[\d\s().\-/]{5,18}\d")
 _DIGITS_RE = re.compile(r"\d")
 _IP_RE = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+# A number its writer labels as a wiki id ("logid 401122078", "oldid: 1187766500") is no
+# phone number, whatever shape it has.
+_ID_LABEL_RE = re.compile(r"\b(?:log ?id|old ?id|rev ?id|revision(?: ?id)?|diff|cur ?id|page ?id|"
+                          r"ticket|id)\s*[:=#]?\s*$")
 _EMAILISH_RE = re.compile(r"(?<!\S)\S+@\S+")   # from a run's start only: linear in long runs
 _LETTERS_RE = re.compile(r"[^\W\d_]+")
 _MASKS_RE = re.compile(r"\u2026(?:[^\w\u2026]*\u2026)+")
@@ -436,7 +440,8 @@ def _phone_number(text: str, rules: TriageRules) -> int | None:
     """Position of the first real-looking phone number (the parser decides), or None."""
     for candidate in _PHONE_CANDIDATE_RE.finditer(text):
         value = candidate.group(0).strip()
-        if not 7 <= len(_DIGITS_RE.findall(value)) <= 15 or _IP_RE.fullmatch(value):
+        if not 7 <= len(_DIGITS_RE.findall(value)) <= 15 or _IP_RE.fullmatch(value) \
+                or _ID_LABEL_RE.search(text, max(0, candidate.start() - 20), candidate.start()):
             continue
         for region in rules.phone_regions:
             try:

@@ -277,6 +277,93 @@ def test_session_18_wordings(lang, text, category, found):
 
 
 @pytest.mark.parametrize("lang, text, category, found", [
+    # a farewell that leaves pets in someone's care, and not coming back from a river
+    ("en", 'My cousin texted me at night: "feed my dogs for me, I won\'t be coming home from '
+           'the river." He is not picking up.', "self-harm", True),
+    ("en", 'She messaged: "please look after my rabbits for me. Sorry for everything." Nobody '
+           "has heard from her since.", "self-harm", True),
+    ("en", "Could you look after my cat for me while I'm at the conference next week?",
+     "self-harm", False),
+    ("en", "He wrote that he won't be back from the lake trip until Sunday, so the review "
+           "waits.", "self-harm", False),
+    ("de", "Er schrieb mir: „Kümmer dich um meine Katzen, ich komme von der Brücke nicht mehr "
+           "zurück.“", "self-harm", True),
+    ("de", "Kannst du dich um meine Katze kümmern, solange ich im Urlaub bin?", "self-harm",
+     False),
+    # a death by water told as what happens round here, and nobody asking how
+    ("en", 'He replied: "Folks who dig like you sometimes end up floating in the canal, and '
+           'nobody asks how they got in." [[Special:Diff/5]]', "threat-of-violence", True),
+    ("en", "The article says bodies washed up in the harbour after the 1917 explosion; he "
+           "keeps removing the source.", "threat-of-violence", False),
+    ("de", "Er schrieb: „In der Spree landen manchmal Leute, und keiner fragt, wie sie da "
+           "hineingefallen sind.“ [[Spezial:Diff/5]]", "threat-of-violence", True),
+    ("de", "Im Artikel steht, dass 1945 im Hafen Leichen trieben; er löscht den Beleg immer "
+           "wieder.", "threat-of-violence", False),
+    # others invited to call on someone in person, not to a meetup
+    ("en", "He posted where her bakery is and added: if anyone fancies dropping by to tell her "
+           "in person what we think of her edits. [[Special:Diff/5]]", "threat-of-violence",
+     True),
+    ("en", "If anyone wants to drop by, the meetup is at the library on Saturday.",
+     "threat-of-violence", False),
+    ("de", "Er schrieb: „Wenn jemand mal vorbeischauen und ihm persönlich sagen will, was wir "
+           "von seinen Artikeln halten.“ [[Spezial:Diff/5]]", "threat-of-violence", True),
+    ("de", "Wenn jemand vorbeischauen möchte: Der Stammtisch ist am Freitag im Ratskeller.",
+     "threat-of-violence", False),
+    # a relative of the one addressed placed, and where a relative lives never told
+    ("de", "Er schrieb mir: „Schöne Grüße an deinen Vater in Spandau.“ Ich habe nie erwähnt, "
+           "dass mein Vater in Spandau wohnt. [[Spezial:Diff/5]]", "doxxing", True),
+    ("de", "Deine Mutter in der Diskussion zu zitieren war unnötig, sagt er.", "doxxing", False),
+    ("en", 'He wrote "give my best to your sister in Dundee". I have never said where my sister '
+           "lives. [[Special:Diff/5]]", "doxxing", True),
+    # software stopped is no threat; the people who run it are people
+    ("en", "I'm going to kill the archive job and restart it tonight.", "threat-of-violence",
+     False),
+    ("en", "He said he is going to kill the bot operator tonight. [[Special:Diff/5]]",
+     "threat-of-violence", True),
+    ("en", "He wrote that he will shoot the article's author. [[Special:Diff/5]]",
+     "threat-of-violence", True),
+    # stubs waiting to be finished, a broadside proofread, what someone writes here
+    ("en", 'The flyer says "37 stubs waiting to be finished off" for the Saturday edit-a-thon.',
+     "threat-of-violence", False),
+    ("en", "He wrote: \"I'll be waiting for you outside the library on Saturday.\" "
+           "[[Special:Diff/5]]", "threat-of-violence", True),
+    ("en", 'I proofread the 1848 broadside "we will burn every mill in the valley until wages '
+           'rise". I keep restoring its old spelling.', "threat-of-violence", False),
+    ("en", "He said he would burn my house down if I keep restoring the article. "
+           "[[Special:Diff/5]]", "threat-of-violence", True),
+    ("en", "He commented that her clients would love to know what she writes here, naming her "
+           "clinic's street. [[Special:Diff/5]]", "threat-of-violence", False),
+    ("en", "He commented that he knows which street her clinic is on and when she leaves work. "
+           "[[Special:Diff/5]]", "threat-of-violence", True),
+    # suicide as the subject of a style guideline
+    ("en", "The editor keeps citing the media guidelines on reporting suicide to trim the cause "
+           "of death.", "self-harm", False),
+    ("en", "She wrote that she is thinking about suicide tonight. [[Special:Diff/5]]",
+     "self-harm", True),
+    # not knowing where to post, the telephone as a device, killing time
+    ("de", "Ich weiß nicht, wo ich das melden soll, darum schreibe ich hier.",
+     "threat-of-violence", False),
+    ("de", "Er schrieb: „Ich weiß nicht nur, wo du wohnst.“ [[Spezial:Diff/5]]",
+     "threat-of-violence", True),
+    ("de", "Seit gestern geht sie nicht mehr ans Telefon und ich mache mir Sorgen.", "doxxing",
+     False),
+    ("de", "Er hat meine Telefonnummer gepostet. [[Spezial:Diff/5]]", "doxxing", True),
+    ("de", "Er schrieb meinem Sohn: „Ich schlag hier nur die Zeit tot, bis du online bist.“",
+     "threat-of-violence", False),
+    ("de", "Er schrieb: „Ich schlag dir bis Samstag die Zähne ein.“ [[Spezial:Diff/5]]",
+     "threat-of-violence", True),
+    # a number labelled as a log id is no phone number
+    ("en", "The upload log shows who did it (logid 401122078).", "doxxing", False),
+    ("en", "He posted my mobile, 0412 345 678, on the talk page. [[Special:Diff/5]]", "doxxing",
+     True),
+])
+def test_session_19_wordings(lang, text, category, found):
+    # My own sentences for the kinds of wording the session 19 review corpus showed missed
+    # or falsely alarmed, each beside the near miss or the real case the change must keep.
+    assert (category in rules_suggested(text, lang)) is found
+
+
+@pytest.mark.parametrize("lang, text, category, found", [
     ("en", "He messaged me: 'Next time I see you I'll cut you.' [[Special:Diff/5]]",
      "threat-of-violence", True),
     ("en", "He said he would cut you off if you kept reverting.", "threat-of-violence", False),
