@@ -356,6 +356,18 @@ def test_session_18_wordings(lang, text, category, found):
     ("en", "The upload log shows who did it (logid 401122078).", "doxxing", False),
     ("en", "He posted my mobile, 0412 345 678, on the talk page. [[Special:Diff/5]]", "doxxing",
      True),
+    # slang for ending one's life, beside the game or a list one leaves
+    ("en", "honestly about to alt-f4 my life, nothing matters", "self-harm", True),
+    ("en", "I'm going to delete myself from the list of participants.", "self-harm", False),
+    ("en", "ur so bad at this, uninstall the game", "self-harm", False),
+    # a suicide announced with someone taken along, beside things taken along
+    ("en", "If it goes I will kill myself and take the mod who deleted it with me.",
+     "threat-of-violence", True),
+    ("en", "I'll take my notes with me when I go.", "threat-of-violence", False),
+    ("de", "Ich bring mich um, und den Admin, der gelöscht hat, den nehm ich mit.",
+     "threat-of-violence", True),
+    ("de", "Nach seinem Suizid nehme ich die Bücher aus dem Büro mit.", "threat-of-violence",
+     False),
 ])
 def test_session_19_wordings(lang, text, category, found):
     # My own sentences for the kinds of wording the session 19 review corpus showed missed
@@ -1592,6 +1604,20 @@ def test_a_thread_that_settles_the_alarm_takes_the_threat_under_the_line(text, l
     if not threat:
         settled = load_rules(lang).words["settled"].split("{")[0]
         assert found["threat-of-violence"].evidence[0].startswith(settled)
+
+
+# German quotations typed with „ and a plain closing mark are quotations too.
+@pytest.mark.parametrize("text", [
+    'Er schrieb mir: „Ich bring dich um, wenn du das nochmal machst." [[Spezial:Diff/7]]',
+    'Er schrieb mir: „Ich bring dich um, wenn du das nochmal machst.“ [[Spezial:Diff/7]]',
+])
+def test_a_german_quotation_closed_with_a_plain_mark_is_a_quotation(text):
+    rules = load_rules("de")
+    found = {s.category: s for s in score_report(text, rules, learned=False)}
+    assert found["threat-of-violence"].suggested
+    lines = [line for line in found["threat-of-violence"].evidence
+             if line.startswith(rules.words["words"].split("{")[0]) and "bring" in line]
+    assert lines and all(rules.words["quoted"] in line for line in lines)
 
 
 # A harmless reading that does not settle the alarm (the accused's defence, an admin's
