@@ -33,9 +33,9 @@ seventy healthy ones near them each, later ones mostly the codes missed most.  L
 one of the first eight out, rules plus model found 63% of that author's flaws (56-66% per
 author) with a model trained on the development replies alone, and 76% (69-84%) with one
 trained on the other authors' sentences too, at precision 0.98 and one of 560 healthy
-sentences flagged either way (``benchmarks/bench_replies.py --sentences``).  The model reads the outcome, audience and
-language as pseudo-words before the sentence (:func:`model_text`), so it can learn that
-some wording is wrong only for some outcomes.
+sentences flagged either way (``benchmarks/bench_replies.py --sentences``).  The model
+reads the outcome, audience and language as pseudo-words before the sentence
+(:func:`model_text`), so it can learn that some wording is wrong only for some outcomes.
 """
 
 from __future__ import annotations

@@ -58,7 +58,8 @@ EVIDENCE_WORDS: Mapping[str, str] = {
 _EVIDENCE_FIELDS: Mapping[str, Mapping[str, object]] = {
     "line": {"line": 3, "where": "in a quotation"}, "at_line": {"line": 3},
     "quote": {"text": "x"}, "words": {"words": "x", "notes": "x"},
-    "settled": {"said": "x"}, "disputed": {"said": "x"}, "weakened": {"categories": "x"}, "conduct": {"what": "x"},
+    "settled": {"said": "x"}, "disputed": {"said": "x"}, "weakened": {"categories": "x"},
+    "conduct": {"what": "x"},
     "truncated": {"limit": 100000}}
 
 

@@ -426,6 +426,15 @@ def _disputed(report: _Report, rules: TriageRules, settle: Settlement) -> re.Mat
     return None
 
 
+def _reply_words(report: _Report, rules: TriageRules, words: re.Match[str],
+                 personal: bool) -> str:
+    """A reply's words as evidence: where they are (personal categories quote nothing),
+    or what they say."""
+    if personal:
+        return rules.words["at_line"].format(line=report.line(words.start()))
+    return rules.words["quote"].format(text=_snippet(words))
+
+
 def _site(domain: str, rules: TriageRules) -> tuple[str, str] | None:
     """The kind of site *domain* belongs to and the listed domain it is one of or under
     (``tumblr.com`` for ``someone.tumblr.com``: a subdomain can be a person's handle)."""
@@ -440,8 +449,8 @@ def _phone_number(text: str, rules: TriageRules) -> int | None:
     """Position of the first real-looking phone number (the parser decides), or None."""
     for candidate in _PHONE_CANDIDATE_RE.finditer(text):
         value = candidate.group(0).strip()
-        if not 7 <= len(_DIGITS_RE.findall(value)) <= 15 or _IP_RE.fullmatch(value) \
-                or _ID_LABEL_RE.search(text, max(0, candidate.start() - 20), candidate.start()):
+        if (not 7 <= len(_DIGITS_RE.findall(value)) <= 15 or _IP_RE.fullmatch(value)
+                or _ID_LABEL_RE.search(text, max(0, candidate.start() - 20), candidate.start())):
             continue
         for region in rules.phone_regions:
             try:
@@ -577,20 +586,14 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
             words = _settled(report, rules, category, settle)
             if words:
                 scores[category] = min(scores[category], WITHDRAWN)
-                # The settling words are a reply's, not the reporter's: where, or what.
-                said = (rules.words["at_line"].format(line=report.line(words.start()))
-                        if known[category].personal
-                        else rules.words["quote"].format(text=_snippet(words)))
+                said = _reply_words(report, rules, words, known[category].personal)
                 hits[category].append((float("inf"), rules.words["settled"].format(said=said)))
-
             elif settle.disputed is not None:
                 words = _disputed(report, rules, settle)
                 if words:
                     # Right under the reasons that decide the score.
                     top = max((weight for weight, _ in hits[category]), default=1.0)
-                    said = (rules.words["at_line"].format(line=report.line(words.start()))
-                            if known[category].personal
-                            else rules.words["quote"].format(text=_snippet(words)))
+                    said = _reply_words(report, rules, words, known[category].personal)
                     hits[category].append((math.nextafter(top, 0.0),
                                            rules.words["disputed"].format(said=said)))
 
