@@ -75,18 +75,17 @@ def validate(data: Any, schema: Mapping[str, Any], file: str,
 
     With *definition*, validate against ``$defs/<definition>`` of *schema*.
     """
+    bulk: list[tuple[list[Any], list[Any], Mapping[str, Any]]] = []
     if definition is not None:
         schema = {"$schema": schema.get("$schema"), "$defs": schema["$defs"],
                   "$ref": f"#/$defs/{definition}"}
     else:
-        bulk: list[tuple[list[Any], list[Any], Mapping[str, Any]]] = []
         data = _thinned(data, schema, [], bulk)
     validator = jsonschema.Draft202012Validator(schema)
     error = jsonschema.exceptions.best_match(validator.iter_errors(data))
     if error is None:
-        if definition is None:
-            for path, values, item in bulk:
-                _check_bulk(path, values, item, file)
+        for path, values, item in bulk:
+            _check_bulk(path, values, item, file)
         return
     _raise(list(error.absolute_path), error, file)
 

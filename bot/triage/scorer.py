@@ -381,10 +381,15 @@ def _second_look(text: str, rules: TriageRules, look: LearnedModel | bool,
             hits[category].append((float("inf"), rules.words["second_look"]))
 
 
-def _settled(report: _Report, rules: TriageRules, category: str,
-             settle: Settlement) -> re.Match[str] | None:
+def _reply_starts(report: _Report, settle: Settlement) -> list[int]:
+    """Where the thread's replies start (lines that *settle.reply* opens), in order."""
+    return [s for s in report.line_starts[1:] if settle.reply.match(report.text, s)]
+
+
+def _settled(report: _Report, rules: TriageRules, category: str, settle: Settlement,
+             replies: list[int]) -> re.Match[str] | None:
     """The match in the thread's last reply that settle *category*'s alarm as harmless,
-    or None.
+    or None.  *replies* are the replies' starts (:func:`_reply_starts`).
 
     The words must be neither negated ("it isn't a joke") nor quoted, and only closing
     replies may follow theirs: an answer after them (the victim's "we are not friends")
@@ -392,7 +397,6 @@ def _settled(report: _Report, rules: TriageRules, category: str,
     (*settle.unless*), and no term of the category may match after their line: a joke
     confirmed and then a fresh threat is still a threat."""
     text = report.text
-    replies = [s for s in report.line_starts[1:] if settle.reply.match(text, s)]
     if not replies or settle.unless.search(text, replies[0]):
         return None
     found = None
@@ -411,16 +415,15 @@ def _settled(report: _Report, rules: TriageRules, category: str,
     return found
 
 
-def _disputed(report: _Report, rules: TriageRules, settle: Settlement) -> re.Match[str] | None:
+def _disputed(report: _Report, rules: TriageRules, settle: Settlement,
+              replies: list[int]) -> re.Match[str] | None:
     """The first words in a reply (not quoted, not negated) that read the alarm as
     harmless without settling it: the accused's "just a joke", an admin's "not a real
     threat", a settling reading that other replies reopened."""
-    text = report.text
-    replies = [s for s in report.line_starts[1:] if settle.reply.match(text, s)]
     if not replies:
         return None
     for pattern in (settle.disputed, settle.harmless):
-        for match in pattern.finditer(text, replies[0]):
+        for match in pattern.finditer(report.text, replies[0]):
             if not report.quoted(match.start()) and not report.negated(rules, match.start()):
                 return match
     return None
@@ -583,13 +586,14 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
 
     for category, settle in rules.settled_in_thread.items():
         if scores.get(category, 0.0) >= SUGGESTED_AT:
-            words = _settled(report, rules, category, settle)
+            replies = _reply_starts(report, settle)
+            words = _settled(report, rules, category, settle, replies)
             if words:
                 scores[category] = min(scores[category], WITHDRAWN)
                 said = _reply_words(report, rules, words, known[category].personal)
                 hits[category].append((float("inf"), rules.words["settled"].format(said=said)))
             elif settle.disputed is not None:
-                words = _disputed(report, rules, settle)
+                words = _disputed(report, rules, settle, replies)
                 if words:
                     # Right under the reasons that decide the score.
                     top = max((weight for weight, _ in hits[category]), default=1.0)
