@@ -72,10 +72,18 @@ TRAINING_FILES = ("dev", "de_dev", "de_dev_b", "de_dev_c", "dev_c", "dev_d", "de
 # than the rules know, and healthy sentences near them.  The development files teach the
 # model only what the rules find (their spans carry the labels); these teach it wording
 # the rules miss.  Each file is one author's.
-SENTENCE_FILES = tuple(f"author_{letter}" for letter in "abcdefghijk")
-# Chosen leaving one author out: with the hand-labelled sentences in training, no good
-# development reply is flagged from 0.85 (two at 0.8, five at 0.7).
-MODEL_THRESHOLD = 0.85
+SENTENCE_FILES = tuple(f"author_{letter}" for letter in "abcdefghijklmnop")
+# Chosen on three fresh authors' sentences (author_l, _m, _n) read before the model trained
+# on them: from 0.85 to 0.8 their recall rose from 0.60, 0.72 and 0.48 to 0.65, 0.73 and
+# 0.56 with the same healthy sentences flagged (0.75 gained a little more, but flagged more
+# of the tests' near misses and good development replies).  With sixteen authors in
+# training: leaving one development reply file out, 2 of 291 good replies are flagged at
+# 0.8 and at 0.85 (4 at 0.75); leaving one sentence author out, recall 0.82 instead of 0.79
+# with 12 of 964 healthy sentences flagged either way; of the 469 near misses of
+# tests/unit/test_replies.py, 5 (3 at 0.85, 9 at 0.75).
+# Two more fresh authors (author_o, _p), read before the model trained on them: 0.77 and
+# 0.66 at 0.85, 0.80 and 0.68 at 0.8, no more healthy sentences flagged.
+MODEL_THRESHOLD = 0.8
 # Said after the rule's own message, so the functionary knows to weigh it.
 _MODEL_NOTE = {
     "en": "A model trained on labelled replies raised this for the sentence, not a fixed "

