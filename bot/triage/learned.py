@@ -32,6 +32,14 @@ TRAINED_CATEGORIES = ("threat-of-violence", "self-harm", "doxxing", "off-wiki-ha
 TRAINING_FILES = ("dev", "dev_b", "dev_c", "dev_d", "dev_e", "dev_f", "dev_g", "dev_h", "dev_i",
                   "dev_j", "dev_k", "dev_l", "dev_m", "dev_n", "dev_o", "dev_p", "dev_q", "dev_r",
                   "dev_s", "dev_t", "dev_u")
+# Long multi-reply threads (session 20): development data for the rules and the benchmark,
+# kept out of the models.  Leaving one of the other authors out, training with them missed
+# 4 more of 514 threats and 1 more of 310 self-harm labels (threat recall 0.957 to 0.948)
+# for precision gains of 0.2 and 2.4 points; measured once on the held-out files,
+# emergency recall fell from 202 to 197 of 211.  A missed emergency costs more than a
+# false alarm.
+UNTRAINED_FILES = ("dev_v", "dev_w", "dev_x", "dev_y")
+DEVELOPMENT_FILES = TRAINING_FILES + UNTRAINED_FILES
 ABOUT = ("Logistic regression over word and character n-grams; made by "
          "scripts/train_models.py from the development corpora only.")
 THRESHOLD = 0.5   # chosen leaving one author out: lower ones cost threat precision

@@ -1045,6 +1045,9 @@ def test_an_own_subject_term_reads_quotations_as_they_are_and_own_words_after_a_
     ("We have made arrangements with the venue for the meetup.", "en"),
     ("Ich würde mich lieber erschießen als das zu lesen.", "de"),
     ('Ich habe ihm nie gesagt, dass er ein Vandale ist.', "de"),
+    ("I'm fed up with it all, this project is a mess.", "en"),
+    ('Ich habe die Nase voll von diesem Artikel.', "de"),
+    ('Bist du lebensmüde, so eine Quelle zu zitieren?', "de"),
 ])
 def test_harmless_wording_is_no_emergency_or_doxxing(text, lang):
     assert not {"threat-of-violence", "self-harm", "doxxing"} & suggested(text, lang)
@@ -1402,6 +1405,11 @@ def test_a_works_words_are_not_a_threat_but_the_reporters_own_are(text, lang, th
     ("He wrote 'carry on and you go home in a body bag'.", "en", "threat-of-violence"),
     ("He posted 'I've got cousins near Tamale who know your house'.", "en",
      "threat-of-violence"),
+    ("Er schrieb: „Meine Cousins in Tamale kennen dein Haus.“", "de", "threat-of-violence"),
+    # a translation given in the thread ("it means 'I am fed up with my life'")
+    ("It does not mean tired of editing, it means 'I am completely fed up with my life'.",
+     "en", "self-harm"),
+    ("Sie schreibt, sie habe die Schnauze voll von ihrem Leben.", "de", "self-harm"),
     ("He replied 'mi a go bust yuh head'.", "en", "threat-of-violence"),
     ("Er schrieb: „Wär doch schade, wenn deinem Auto mal was passiert.“", "de",
      "threat-of-violence"),
