@@ -40,6 +40,12 @@ def _codes(findings: list[Finding], severities=("error", "warning")) -> set[str]
     return {f.code for f in findings if f.severity in severities}
 
 
+def _flagged_by_rules(lang: str, outcome: str, audience: str, code: str, text: str) -> bool:
+    """Whether the rules alone (no model) raise *code* as a warning or error on *text*."""
+    return code in _codes(check(text, lang=lang, outcome=outcome, audience=audience,
+                                learned=False))
+
+
 def _check_case(case: dict) -> set[str]:
     return _codes(check(case["text"], lang=case["lang"], outcome=case["outcome"],
                         audience=case["audience"]))
@@ -1737,9 +1743,7 @@ BLAME, THREAT, JUDGE = ("disbelief-or-blame", "threatens-or-discourages-victim",
      "Ihr Konto wird nicht weiter beobachtet; der Fall ist abgeschlossen.", False),
 ])
 def test_review_cue_classes_of_session_18(lang, outcome, audience, code, text, flagged):
-    codes = {f.code for f in check(text, lang=lang, outcome=outcome, audience=audience,
-                                   learned=False) if f.severity in ("error", "warning")}
-    assert (code in codes) is flagged
+    assert _flagged_by_rules(lang, outcome, audience, code, text) is flagged
 
 
 # Cue classes added from an independent review corpus (session 19), in wordings of our
@@ -2044,9 +2048,7 @@ OPINION, CONTACT = "personal-opinion-on-guilt", "suggests-contacting-harasser"
      "gefunden.", False),
 ])
 def test_review_cue_classes_of_session_19(lang, outcome, audience, code, text, flagged):
-    codes = {f.code for f in check(text, lang=lang, outcome=outcome, audience=audience,
-                                   learned=False) if f.severity in ("error", "warning")}
-    assert (code in codes) is flagged
+    assert _flagged_by_rules(lang, outcome, audience, code, text) is flagged
 
 
 # Healthy sentences of the session-20 authors the rules flagged, in wordings of our own:
@@ -2063,6 +2065,10 @@ EMOTION, LEGAL = "emotional-outcome", "legal-advice"
     ("en", "actionable", "reporter", EMOTION,
      "The account is blocked for good now; tell us if he comes back under a new name.", False),
     ("en", "actionable", "reporter", EMOTION, "He's gone for good, finally!", True),
+    ("en", "actionable", "reporter", EMOTION, "He was blocked, finally.", True),
+    ("en", "actionable", "reporter", EMOTION, "Blocked for good!", True),
+    ("en", "actionable", "reporter", EMOTION,
+     "The page was removed at last night's meeting of the admins.", False),
     ("en", "non-actionable", "reporter", THREAT,
      "Please don't repost the hidden revisions, but you may talk about what happened.", False),
     ("en", "non-actionable", "reporter", THREAT,
@@ -2091,6 +2097,4 @@ EMOTION, LEGAL = "emotional-outcome", "legal-advice"
      "Sie sollten ihn wegen Nachstellung anzeigen.", True),
 ])
 def test_review_cue_classes_of_session_20(lang, outcome, audience, code, text, flagged):
-    codes = {f.code for f in check(text, lang=lang, outcome=outcome, audience=audience,
-                                   learned=False) if f.severity in ("error", "warning")}
-    assert (code in codes) is flagged
+    assert _flagged_by_rules(lang, outcome, audience, code, text) is flagged
