@@ -35,7 +35,7 @@ from bot.triage import EMERGENCY, suggest  # noqa: E402
 from bot.triage.learned import TRAINING_FILES, UNTRAINED_FILES  # noqa: E402
 
 DATA = REPO / "tests" / "data" / "triage"
-# A split is the union of its files; the second author's files are also reported alone.
+# A split is the union of its files; each file is also reported alone.
 # The development files are the ones the learned model is trained on, and the long threads
 # kept out of its training (a test checks that together they are every dev*.yaml); the
 # held-out split is every heldout*.yaml.
