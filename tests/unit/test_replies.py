@@ -1039,7 +1039,6 @@ NEAR_MISSES = [
     ("en", "non-actionable", "reporter", "Asking on two noticeboards is fine; we do not read it as forum shopping."),
     ("en", "non-actionable", "reporter", "You may worry that others will dig through your history; if anyone does, tell us and we will act."),
     ("en", "referred", "reporter", "We'd be surprised if they didn't answer within a day; the team is very responsive."),
-    ("en", "referred", "reporter", "I would be surprised if she didn't get back to you this week."),
     ("en", "non-actionable", "reporter", "Personally, I went through every diff to find the source of the problem."),
     ("en", "non-actionable", "reporter", "Frankly, we could not find the source of the e-mails, and we are sorry about that."),
     ("en", "non-actionable", "reporter", "If you ask me, the root of the problem is that the page has too few watchers."),
@@ -1495,6 +1494,10 @@ NEAR_MISSES_THE_MODEL_FLAGS = [
     ("en", "mistaken-report", "subject", "We hope you will not see your name on that board again, because the filer has been asked to check usernames first."),
     ("de", "non-actionable", "reporter", "Die Screenshots der Nachrichten, die du auf Instagram bekommen hast, haben wir gesehen."),
     ("en", "malicious-report-subject", "subject", "We expect more from the software; the mix-up was a bug."),
+    # retrained with the session-21 authors (author_q ... _t): an expectation about when
+    # someone will write back, beside author_q's "very surprised if T&S does not find that
+    # he sent the other e-mails as well" (an opinion on guilt)
+    ("en", "referred", "reporter", "I would be surprised if she didn't get back to you this week."),
 ]
 WHOLE_TEXT_CODES = {"no-support-resources", "no-emergency-route", "too-terse"}
 
@@ -2097,4 +2100,39 @@ EMOTION, LEGAL = "emotional-outcome", "legal-advice"
      "Sie sollten ihn wegen Nachstellung anzeigen.", True),
 ])
 def test_review_cue_classes_of_session_20(lang, outcome, audience, code, text, flagged):
+    assert _flagged_by_rules(lang, outcome, audience, code, text) is flagged
+
+
+# Healthy sentences of the session-21 authors the rules flagged, in wordings of our own:
+# believing how something felt, a duty to report sooner or a thicker skin denied, no need
+# to approach the other user (in dialect), a sanctioned subject told to keep away from an
+# account; beside them the flaws the same rules must still find.
+COUNSEL = "counselling-advice"
+
+
+@pytest.mark.parametrize("lang, outcome, audience, code, text, flagged", [
+    ("en", "non-actionable", "reporter", OPINION,
+     "I believe you that the messages felt frightening, even if we could not trace them.",
+     False),
+    ("en", "non-actionable", "reporter", OPINION,
+     "I believe you that he sent them, whatever the check says.", True),
+    ("en", "non-actionable", "reporter", BLAME,
+     "Nobody should ever need a thicker skin to edit here.", False),
+    ("en", "non-actionable", "reporter", BLAME,
+     "You should never need a thick skin to report abuse.", False),
+    ("en", "non-actionable", "reporter", BLAME, "You'll need a thicker skin around here.", True),
+    ("de", "non-actionable", "reporter", BLAME,
+     "Sie hätten das keineswegs eher melden müssen.", False),
+    ("de", "non-actionable", "reporter", BLAME,
+     "Du hättest das ruhig sofort melden müssen, dann wäre mehr gegangen.", True),
+    ("de", "non-actionable", "reporter", CONTACT,
+     "Du musst den nich anschreiben, dat machen wir.", False),
+    ("de", "non-actionable", "reporter", CONTACT,
+     "Du könntest ihn ja mal direkt ansprechen.", True),
+    ("de", "actionable", "subject", COUNSEL,
+     "Die Sperre gilt einen Monat; halte dich in der Zeit bitte von Waldkauz77 fern.", False),
+    ("de", "actionable", "subject", COUNSEL,
+     "Halte dich in der Zeit am besten vom Bildschirm fern und geh spazieren.", True),
+])
+def test_review_cue_classes_of_session_21(lang, outcome, audience, code, text, flagged):
     assert _flagged_by_rules(lang, outcome, audience, code, text) is flagged
