@@ -1426,10 +1426,26 @@ def test_a_works_words_are_not_a_threat_but_the_reporters_own_are(text, lang, th
     # a condition's "not" does not negate what follows it ("if ... not ..., then ...")
     ("Wenn die Sperre bis morgen nicht aufgehoben ist, dann tu ich mir was an.", "de",
      "self-harm"),
+    # a bomb announced for a place and a day; pills already taken, said tersely
+    ("Er schrieb, am Freitag werde im Vereinsbüro eine Bombe hochgehen.", "de",
+     "threat-of-violence"),
+    ("He posted that a bomb will go off at the chapter office on Friday.", "en",
+     "threat-of-violence"),
+    ("Zusammenfassung seines letzten Edits: „Tabletten genommen. Tschüss“", "de", "self-harm"),
 ])
 
 def test_structure_not_phrases_finds_paraphrases(text, lang, category):
     assert category in suggested(text, lang)
+
+
+@pytest.mark.parametrize("text, lang", [
+    # a bomb in the news or in history is no announcement
+    ("Seit heute früh schreiben IPs „Bombe explodiert“ in den Artikel über die gefundene "
+     "Fliegerbombe, dabei läuft die Entschärfung noch.", "de"),
+    ("The article says a bomb exploded at the station in 1944.", "en"),
+])
+def test_a_bomb_told_as_news_or_history_is_no_threat(text, lang):
+    assert "threat-of-violence" not in rules_suggested(text, lang)
 
 
 # Veiled threats and crisis signals read from the seventeenth development corpus, each as
