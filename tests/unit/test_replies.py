@@ -2106,7 +2106,8 @@ def test_review_cue_classes_of_session_20(lang, outcome, audience, code, text, f
 # Healthy sentences of the session-21 authors the rules flagged, in wordings of our own:
 # believing how something felt, a duty to report sooner or a thicker skin denied, no need
 # to approach the other user (in dialect), a sanctioned subject told to keep away from an
-# account; beside them the flaws the same rules must still find.
+# account; beside them the flaws the same rules must still find.  And one cue class of
+# their misses: the reporter told the other party will learn who reported.
 COUNSEL = "counselling-advice"
 
 
@@ -2133,6 +2134,23 @@ COUNSEL = "counselling-advice"
      "Die Sperre gilt einen Monat; halte dich in der Zeit bitte von Waldkauz77 fern.", False),
     ("de", "actionable", "subject", COUNSEL,
      "Halte dich in der Zeit am besten vom Bildschirm fern und geh spazieren.", True),
+    # the other party told who reported (a cue class of their misses), beside it denied
+    ("en", "non-actionable", "reporter", THREAT,
+     "He will see in the history who filed the report, so think about whether you want that.",
+     True),
+    ("en", "non-actionable", "reporter", THREAT,
+     "The user concerned would most likely come to know who had complained.", True),
+    ("en", "non-actionable", "reporter", THREAT, "He will not be told who opened the request.",
+     False),
+    ("en", "non-actionable", "reporter", THREAT,
+     "Anyone can see who opened a thread on the public board, so e-mail us if you prefer.",
+     False),
+    ("de", "non-actionable", "reporter", THREAT,
+     "Der kriegt eh mit, wer die Meldung gemacht hat.", True),
+    ("de", "non-actionable", "reporter", THREAT,
+     "Er kriegt nicht mit, wer die Meldung gemacht hat.", False),
+    ("de", "non-actionable", "reporter", THREAT, "Niemand erfährt, wer die VM gestellt hat.",
+     False),
 ])
 def test_review_cue_classes_of_session_21(lang, outcome, audience, code, text, flagged):
     assert _flagged_by_rules(lang, outcome, audience, code, text) is flagged
