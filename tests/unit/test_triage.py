@@ -1426,16 +1426,25 @@ def test_a_works_words_are_not_a_threat_but_the_reporters_own_are(text, lang, th
     # a condition's "not" does not negate what follows it ("if ... not ..., then ...")
     ("Wenn die Sperre bis morgen nicht aufgehoben ist, dann tu ich mir was an.", "de",
      "self-harm"),
+])
+
+def test_structure_not_phrases_finds_paraphrases(text, lang, category):
+    assert category in suggested(text, lang)
+
+
+# From the misses of the session-21 corpora: the rules alone find these.
+@pytest.mark.parametrize("text, lang, category", [
     # a bomb announced for a place and a day; pills already taken, said tersely
     ("Er schrieb, am Freitag werde im Vereinsbüro eine Bombe hochgehen.", "de",
      "threat-of-violence"),
     ("He posted that a bomb will go off at the chapter office on Friday.", "en",
      "threat-of-violence"),
+    ("Someone wrote that the bombs will explode when the editathon starts.", "en",
+     "threat-of-violence"),
     ("Zusammenfassung seines letzten Edits: „Tabletten genommen. Tschüss“", "de", "self-harm"),
 ])
-
-def test_structure_not_phrases_finds_paraphrases(text, lang, category):
-    assert category in suggested(text, lang)
+def test_an_announced_bomb_and_pills_taken(text, lang, category):
+    assert category in rules_suggested(text, lang)
 
 
 @pytest.mark.parametrize("text, lang", [
