@@ -1656,7 +1656,7 @@ BLAME, THREAT, JUDGE = ("disbelief-or-blame", "threatens-or-discourages-victim",
                         "judgmental-to-subject")
 
 
-@pytest.mark.parametrize("lang, outcome, audience, code, text, flagged", [
+REVIEW_CUE_CLASSES_OF_SESSION_18 = [
     ("en", "non-actionable", "reporter", BLAME,
      "Anybody could alter chat logs like these in a few clicks, so they carry little "
      "weight.", True),
@@ -1744,9 +1744,7 @@ BLAME, THREAT, JUDGE = ("disbelief-or-blame", "threatens-or-discourages-victim",
      "Wenn Sie die Meldung zurückziehen möchten, ist das Ihre Entscheidung.", False),
     ("de", "mistaken-report", "subject", JUDGE,
      "Ihr Konto wird nicht weiter beobachtet; der Fall ist abgeschlossen.", False),
-])
-def test_review_cue_classes_of_session_18(lang, outcome, audience, code, text, flagged):
-    assert _flagged_by_rules(lang, outcome, audience, code, text) is flagged
+]
 
 
 # Cue classes added from an independent review corpus (session 19), in wordings of our
@@ -1756,7 +1754,7 @@ def test_review_cue_classes_of_session_18(lang, outcome, audience, code, text, f
 OPINION, CONTACT = "personal-opinion-on-guilt", "suggests-contacting-harasser"
 
 
-@pytest.mark.parametrize("lang, outcome, audience, code, text, flagged", [
+REVIEW_CUE_CLASSES_OF_SESSION_19 = [
     ("en", "non-actionable", "reporter", BLAME,
      "Had your comments stayed a little more patient, I suspect the thread would have "
      "settled on its own.", True),
@@ -2049,9 +2047,7 @@ OPINION, CONTACT = "personal-opinion-on-guilt", "suggests-contacting-harasser"
     ("de", "mistaken-report", "subject", JUDGE,
      "Mehrere Leute haben sich beschwert, aber wir haben keinen Grund für eine Maßnahme "
      "gefunden.", False),
-])
-def test_review_cue_classes_of_session_19(lang, outcome, audience, code, text, flagged):
-    assert _flagged_by_rules(lang, outcome, audience, code, text) is flagged
+]
 
 
 # Healthy sentences of the session-20 authors the rules flagged, in wordings of our own:
@@ -2061,7 +2057,7 @@ def test_review_cue_classes_of_session_19(lang, outcome, audience, code, text, f
 EMOTION, LEGAL = "emotional-outcome", "legal-advice"
 
 
-@pytest.mark.parametrize("lang, outcome, audience, code, text, flagged", [
+REVIEW_CUE_CLASSES_OF_SESSION_20 = [
     ("en", "non-actionable", "reporter", BLAME,
      "'Not confirmed' is not the same as saying that we think you made it up.", False),
     ("en", "non-actionable", "reporter", BLAME, "Honestly, I think you made it up.", True),
@@ -2098,9 +2094,7 @@ EMOTION, LEGAL = "emotional-outcome", "legal-advice"
      "Ansprechpartnerin.", False),
     ("de", "non-actionable", "reporter", LEGAL,
      "Sie sollten ihn wegen Nachstellung anzeigen.", True),
-])
-def test_review_cue_classes_of_session_20(lang, outcome, audience, code, text, flagged):
-    assert _flagged_by_rules(lang, outcome, audience, code, text) is flagged
+]
 
 
 # Healthy sentences of the session-21 authors the rules flagged, in wordings of our own:
@@ -2111,7 +2105,7 @@ def test_review_cue_classes_of_session_20(lang, outcome, audience, code, text, f
 COUNSEL = "counselling-advice"
 
 
-@pytest.mark.parametrize("lang, outcome, audience, code, text, flagged", [
+REVIEW_CUE_CLASSES_OF_SESSION_21 = [
     ("en", "non-actionable", "reporter", OPINION,
      "I believe you that the messages felt frightening, even if we could not trace them.",
      False),
@@ -2151,6 +2145,11 @@ COUNSEL = "counselling-advice"
      "Er kriegt nicht mit, wer die Meldung gemacht hat.", False),
     ("de", "non-actionable", "reporter", THREAT, "Niemand erfährt, wer die VM gestellt hat.",
      False),
-])
-def test_review_cue_classes_of_session_21(lang, outcome, audience, code, text, flagged):
+]
+
+
+@pytest.mark.parametrize("lang, outcome, audience, code, text, flagged",
+                         REVIEW_CUE_CLASSES_OF_SESSION_18 + REVIEW_CUE_CLASSES_OF_SESSION_19
+                         + REVIEW_CUE_CLASSES_OF_SESSION_20 + REVIEW_CUE_CLASSES_OF_SESSION_21)
+def test_review_cue_classes(lang, outcome, audience, code, text, flagged):
     assert _flagged_by_rules(lang, outcome, audience, code, text) is flagged
