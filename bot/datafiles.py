@@ -62,6 +62,20 @@ def read_yaml(path: str | Path, what: str = "data file") -> Any:
                         f"{getattr(exc, 'problem', exc)}.") from None
 
 
+def read_trained(path: str | Path) -> Any:
+    """Parse a trained model's JSON file; a missing file (with how to make it) or bad
+    syntax is a :class:`DataError`."""
+    path = Path(path)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(f"{path.name}: the trained model is missing from {path.parent}; "
+                        f"scripts/train_models.py makes it.") from None
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{path.name}: entry at line {exc.lineno}, field (JSON syntax): "
+                        f"{exc.msg}.") from None
+
+
 @lru_cache(maxsize=None)
 def read_schema(path: str | Path) -> dict[str, Any]:
     """Read a JSON Schema file (cached: schemas do not change while we run)."""

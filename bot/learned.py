@@ -23,7 +23,7 @@ from operator import mul
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from bot.datafiles import read_schema, read_yaml, validate
+from bot.datafiles import read_schema, read_trained, read_yaml, validate
 from bot.errors import DataError
 
 # Names and signatures say who wrote, not what happened: they are not features.
@@ -149,15 +149,7 @@ def forget_models() -> None:
 
 @lru_cache(maxsize=None)
 def _load_model(path: Path, schema: Path) -> LearnedModel:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(f"{path.name}: the trained model is missing from {path.parent}; "
-                        f"scripts/train_models.py makes it.") from None
-    except json.JSONDecodeError as exc:
-        raise DataError(f"{path.name}: entry at line {exc.lineno}, field (JSON syntax): "
-                        f"{exc.msg}.") from None
-    return model_from_data(data, path.name, schema)
+    return model_from_data(read_trained(path), path.name, schema)
 
 
 # -- training (maintainers only: needs scikit-learn, the ``test`` extra) ---------------

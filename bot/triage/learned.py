@@ -17,11 +17,13 @@ scikit-learn from the development corpora only (never a held-out file).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from bot import learned
 from bot.datafiles import DATA_DIR
 from bot.learned import LearnedModel, corpus_cases, model_json, train
+from bot.triage import weighing
 
 MODEL = DATA_DIR / "triage" / "model.json"
 SCHEMA = DATA_DIR / "triage" / "model.schema.json"
@@ -57,6 +59,9 @@ THRESHOLD = 0.5   # chosen leaving one author out: lower ones cost threat precis
 SECOND_LOOK_MODEL = DATA_DIR / "triage" / "second_look.json"
 SECOND_LOOK_CATEGORY = "doxxing"
 SECOND_LOOK_THRESHOLD = 0.2
+WEIGHING_ABOUT = ("The weighing (bot/triage/weighing.py): fitted on every training report, "
+                  "each scored by the rules and by a model trained without its author; "
+                  "made by scripts/train_models.py.")
 SECOND_LOOK_ABOUT = ("The second look (bot/triage/learned.py): trained on the development "
                      "reports where the first opinion, made without the report's author, "
                      "suggests the category; made by scripts/train_models.py.")
@@ -68,7 +73,7 @@ def load_model(path: str | Path = MODEL) -> LearnedModel:
 
 
 def _corpus_dir(corpus_dir: str | Path | None) -> Path:
-    return Path(corpus_dir) if corpus_dir else \
+    return Path(corpus_dir).resolve() if corpus_dir else \
         Path(__file__).resolve().parents[2] / "tests" / "data" / "triage"
 
 
@@ -79,28 +84,49 @@ def fresh_model_text(corpus_dir: str | Path | None = None) -> str:
                             threshold=THRESHOLD, about=ABOUT))
 
 
-def first_opinion_out_of_author(corpus_dir: str | Path | None = None,
-                                category: str = SECOND_LOOK_CATEGORY) -> list[dict]:
-    """The development cases where the rules and a model trained without the case's own
-    file suggest *category*: what the second look learns to tell apart."""
+@lru_cache(maxsize=4)
+def _out_of_author(directory: Path) -> tuple[dict, ...]:
+    """Every training report scored with a model trained without its author's file:
+    ``case``, ``author``, the rules' scores before the model (``rules``), the model's
+    probabilities (``model``) and the categories suggested without a weighing or a
+    second look (``engine``).  Slow: one model per training file."""
     from bot.triage.rules import load_rules    # here: the scorer imports this module
     from bot.triage.scorer import score_report
 
-    directory = _corpus_dir(corpus_dir)
     by_file = {name: corpus_cases(directory, [name], "triage corpus")
                for name in TRAINING_FILES}
-    suggested = []
+    opinions = []
     for held, cases in by_file.items():
         others = [case for name, rest in by_file.items() if name != held for case in rest]
         data = train(others, sources=[n for n in TRAINING_FILES if n != held],
                      categories=TRAINED_CATEGORIES, threshold=THRESHOLD, about=ABOUT)
         model = learned.model_from_data(data, f"model without {held}", SCHEMA)
         for case in cases:
+            said: dict = {}
             found = score_report(case["text"], load_rules(case["lang"]), model=model,
-                                 second_look=False)
-            if any(s.category == category and s.suggested for s in found):
-                suggested.append(case)
-    return suggested
+                                 second_look=False, weighing=False, opinions=said)
+            opinions.append({"case": case, "author": held, "lang": case["lang"],
+                             "chars": len(case["text"]),
+                             "labels": case["labels"], "rules": said["rules"],
+                             "model": said["model"],
+                             "engine": {s.category for s in found if s.suggested}})
+    return tuple(opinions)
+
+
+def first_opinion_out_of_author(corpus_dir: str | Path | None = None,
+                                category: str = SECOND_LOOK_CATEGORY) -> list[dict]:
+    """The development cases where the rules and a model trained without the case's own
+    file suggest *category* (no weighing): what the second look learns to tell apart."""
+    return [o["case"] for o in _out_of_author(_corpus_dir(corpus_dir))
+            if category in o["engine"]]
+
+
+def fresh_weighing_text(corpus_dir: str | Path | None = None) -> str:
+    """The weighing file's text, freshly fitted (deterministic; slow: one model per
+    development file) on every training report scored without its author."""
+    data = weighing.train(_out_of_author(_corpus_dir(corpus_dir)), sources=TRAINING_FILES,
+                          about=WEIGHING_ABOUT)
+    return model_json(data)
 
 
 def fresh_second_look_text(corpus_dir: str | Path | None = None,

@@ -46,6 +46,10 @@ EVIDENCE_WORDS: Mapping[str, str] = {
               "or summarise one",
     "second_look": "withdrawn: a second model, trained on reports where this was "
                    "suggested, reads it as a false alarm",
+    "weighed_in": "suggested by the rules and the model weighed together, though "
+                  "neither alone reaches the line",
+    "weighed_out": "withdrawn: the rules and the model weighed together do not hold it "
+                   "(learned from labelled reports)",
     "settled": "withdrawn: a later reply settles it as harmless ({said}) and no reply "
                "reports an action or new words",
     "disputed": "disputed in the thread: a reply reads it as harmless ({said}); that alone "

@@ -27,6 +27,7 @@ from bot.learned import LearnedModel
 from bot.triage.learned import SECOND_LOOK_MODEL, load_model
 from bot.triage.rules import Settlement, Term, TriageRules
 from bot.triage.suggestion import SUGGESTED_AT, Suggestion
+from bot.triage.weighing import Weighing, load_weighing
 
 MAX_CHARS = 100_000          # a report longer than this is read up to here
 MAX_EVIDENCE = 6             # lines of evidence kept per category
@@ -381,6 +382,25 @@ def _second_look(text: str, rules: TriageRules, look: LearnedModel | bool,
             hits[category].append((float("inf"), rules.words["second_look"]))
 
 
+def _weigh(rules: TriageRules, weighing: Weighing, before: dict[str, float],
+           heard: dict[str, float], scores: dict[str, float],
+           hits: dict[str, list[tuple[float, str]]]) -> None:
+    """For each category the weighing knows, let it decide whether the category is
+    suggested: withdraw a suggestion it does not hold, or make one it holds."""
+    if rules.language not in weighing.languages:
+        return
+    for category in weighing.weights:
+        holds = weighing.suggests(category, before.get(category, 0.0),
+                                  heard.get(category, 0.0), rules.language)
+        suggested = scores.get(category, 0.0) >= SUGGESTED_AT
+        if holds and not suggested:
+            scores[category] = SUGGESTED_AT
+            hits.setdefault(category, []).append((float("inf"), rules.words["weighed_in"]))
+        elif suggested and not holds:
+            scores[category] = min(scores[category], WITHDRAWN)
+            hits[category].append((float("inf"), rules.words["weighed_out"]))
+
+
 def _reply_starts(report: _Report, settle: Settlement) -> list[int]:
     """Where the thread's replies start (lines that *settle.reply* opens), in order."""
     return [s for s in report.line_starts[1:] if settle.reply.match(report.text, s)]
@@ -482,12 +502,18 @@ def _personal_email(text: str, rules: TriageRules) -> int | None:
 def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
                  board: str | None = None, learned: bool = True,
                  model: LearnedModel | None = None,
-                 second_look: LearnedModel | bool = True) -> list[Suggestion]:
+                 second_look: LearnedModel | bool = True,
+                 weighing: Weighing | bool = True,
+                 opinions: dict | None = None) -> list[Suggestion]:
     """Suggestions for *text* under *rules* (see :func:`bot.triage.suggest_report`).
 
     With *learned*, the trained model (:mod:`bot.triage.learned`; *model* instead of the
-    committed one) has its say too, and then the second look (*second_look*: the
-    committed one when True, none when False) may withdraw a doxxing suggestion."""
+    committed one) has its say too; for the categories the weighing knows (*weighing*:
+    the committed one when True, none when False) rules and model are weighed together
+    (:mod:`bot.triage.weighing`); then the second look (*second_look*: the committed one
+    when True, none when False) may withdraw a doxxing suggestion.  *opinions*, when
+    given, receives the rules' scores before the model's say (``rules``) and the
+    model's probabilities (``model``): what the weighing is trained on."""
     if not isinstance(text, str):
         raise TypeError(f"a report's text must be a string, not {type(text).__name__}")
     if isinstance(links, (str, bytes)):
@@ -558,6 +584,8 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
     for category in capped:
         scores[category] = rules.works_cap[category]
 
+    before = dict(scores)            # the rules' say, for the weighing
+    heard: dict[str, float] = {}     # the model's probabilities, vetoed ones as 0
     agreed: dict[str, float] = {}    # the model's probability where it agrees
     if learned:
         # The learned model's second opinion can only raise a score (see learned.py).
@@ -565,8 +593,9 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
         if rules.language in model.languages:
             for category, p in model.probabilities(text[:MAX_CHARS]).items():
                 veto = rules.learned_veto.get(category)
+                heard[category] = 0.0 if veto and veto.search(report.text) else p
                 at = rules.learned_at.get(category, model.threshold)
-                if p >= at and not (veto and veto.search(report.text)):
+                if heard[category] >= at:
                     agreed[category] = p
                     strength = "model_strongly" if p >= 0.8 else "model_moderately"
                     hits.setdefault(category, []).append((p, rules.words[strength]))
@@ -579,6 +608,13 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
         weight = (float("inf") if category not in agreed
                   else math.nextafter(agreed[category], 0.0))
         hits[category].append((weight, rules.words["capped"]))
+
+    if opinions is not None:
+        opinions.update(rules=before, model=heard)
+    if learned and weighing is not False and heard:
+        weighing = load_weighing() if weighing is True else weighing
+        if len(text) > weighing.from_chars:
+            _weigh(rules, weighing, before, heard, scores, hits)
 
     if learned and second_look is not False:
         # Before the suppressions: a withdrawn suggestion must not weaken another one.

@@ -197,3 +197,81 @@ def test_a_capped_threat_the_model_raises_leads_with_the_models_word():
     assert threat.suggested
     assert "model" in threat.evidence[0]
     assert any(line.startswith("capped") for line in threat.evidence[1:])
+
+
+def test_committed_weighing_is_a_fresh_fit_on_opinions_without_the_author():
+    from bot.triage import weighing
+
+    text = weighing.WEIGHING.read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert data["trained_on"] == sorted(learned.TRAINING_FILES)
+    assert list(data["categories"]) == list(weighing.CATEGORIES)
+    assert data["from_chars"] == weighing.FROM_CHARS
+    assert learned.fresh_weighing_text() == text   # a stale one fails
+
+
+def _weighing(line: float, from_chars: int = 100):
+    """A weighing that holds doxxing only when the model backs the rules: the chance is
+    the model's probability (coefficient 1 on it, nothing else)."""
+    from bot.triage import weighing
+
+    width = len(weighing.FEATURES) + 1   # languages en, de: one indicator
+    coefficients = [0.0] * width
+    coefficients[weighing.FEATURES.index("model_log_odds")] = 1.0
+    return weighing.weighing_from_data(
+        {"trained_on": ["dev_toy"], "reports": 2, "languages": ["de", "en"],
+         "features": list(weighing.FEATURES), "from_chars": from_chars,
+         "categories": {"doxxing": {"coefficients": coefficients, "intercept": 0.0,
+                                    "line": line}}}, "toy.json")
+
+
+def test_the_weighing_withdraws_or_makes_a_suggestion_in_long_reports_only():
+    from bot.triage.rules import load_rules
+    from bot.triage.scorer import WITHDRAWN, score_report
+
+    rules = load_rules("en")
+    text = ("Someone keeps adding the restaurant's street address to the article about the "
+            "restaurant, which is doxxing the owner! [[Special:Diff/1]] ") + "More. " * 30
+    first = {s.category: s for s in score_report(text, rules, second_look=False,
+                                                 weighing=False)}
+    assert first["doxxing"].suggested
+    # The model's probability stands for the chance: a line above it withdraws.
+    said: dict = {}
+    score_report(text, rules, second_look=False, weighing=False, opinions=said)
+    p = said["model"]["doxxing"]
+    assert said["rules"]["doxxing"] >= 0.5
+    out = {s.category: s for s in score_report(text, rules, second_look=False,
+                                               weighing=_weighing(min(0.99, p + 0.01)))}
+    assert not out["doxxing"].suggested and out["doxxing"].score <= WITHDRAWN
+    assert out["doxxing"].evidence[0].startswith("withdrawn")
+    # A line under it keeps the suggestion, with the engine's own evidence first.
+    kept = {s.category: s for s in score_report(text, rules, second_look=False,
+                                                weighing=_weighing(max(0.01, p - 0.01)))}
+    assert kept["doxxing"].suggested
+    assert kept["doxxing"].evidence == first["doxxing"].evidence
+    # A short report is not weighed: the engine's decision stands.
+    short = "He posted my home address and street number on his blog. [[Special:Diff/2]]"
+    assert len(short) <= 100
+    plain = {s.category: s for s in score_report(short, rules, second_look=False)}
+    same = {s.category: s for s in score_report(short, rules, second_look=False,
+                                                weighing=_weighing(0.999))}
+    assert plain["doxxing"].suggested and same["doxxing"].suggested
+    # A report without any doxxing words gets a suggestion when the weighing holds it.
+    calm = "The article about the bridge lists its length twice. " * 3
+    made = {s.category: s for s in score_report(calm, rules, second_look=False,
+                                                weighing=_weighing(0.0001))}
+    assert made["doxxing"].suggested
+    assert made["doxxing"].evidence[0].startswith("suggested by the rules and the model")
+
+
+def test_a_broken_weighing_file_is_a_clear_error():
+    from bot.triage import weighing
+
+    with pytest.raises(DataError, match="toy.json: entry categories.doxxing, field 'coefficients'"):
+        weighing.weighing_from_data(
+            {"trained_on": ["dev_toy"], "reports": 2, "languages": ["en"],
+             "features": list(weighing.FEATURES), "from_chars": 0,
+             "categories": {"doxxing": {"coefficients": [1.0], "intercept": 0.0,
+                                        "line": 0.5}}}, "toy.json")
+    with pytest.raises(DataError, match="toy.json"):
+        weighing.weighing_from_data({"trained_on": ["dev_toy"]}, "toy.json")
