@@ -27,7 +27,7 @@ from bot.learned import LearnedModel
 from bot.triage.learned import SECOND_LOOK_MODEL, load_model
 from bot.triage.rules import Settlement, Term, TriageRules
 from bot.triage.suggestion import SUGGESTED_AT, Suggestion
-from bot.triage.weighing import Weighing, load_weighing
+from bot.triage.weighing import CATEGORIES as WEIGHED, Weighing, load_weighing
 
 MAX_CHARS = 100_000          # a report longer than this is read up to here
 MAX_EVIDENCE = 6             # lines of evidence kept per category
@@ -593,9 +593,12 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
         if rules.language in model.languages:
             for category, p in model.probabilities(text[:MAX_CHARS]).items():
                 veto = rules.learned_veto.get(category)
-                heard[category] = 0.0 if veto and veto.search(report.text) else p
                 at = rules.learned_at.get(category, model.threshold)
-                if heard[category] >= at:
+                # The veto's search only where its answer is used (a hot path).
+                vetoed = bool(veto) and (p >= at or category in WEIGHED) and \
+                    bool(veto.search(report.text))
+                heard[category] = 0.0 if vetoed else p
+                if p >= at and not vetoed:
                     agreed[category] = p
                     strength = "model_strongly" if p >= 0.8 else "model_moderately"
                     hits.setdefault(category, []).append((p, rules.words[strength]))
