@@ -1,12 +1,13 @@
 """Benchmark for bot/triage: suggestion quality and throughput against a keyword baseline.
 
-Run: /work/main/.venv/bin/python benchmarks/bench_triage.py [--only dev|dev-untrained|heldout]
+Run: /work/main/.venv/bin/python benchmarks/bench_triage.py
+     [--only dev|dev-untrained|dev-plain|heldout]
      [--reports N] [--misses]
 
 1. Per-category precision, recall and F1 on each split: "dev" (the development files the
    learned model is trained on), "dev-untrained" (the long multi-reply threads kept out
-   of its training, see bot/triage/learned.py) and "heldout" (every heldout*.yaml, never
-   tuned on); each file also on its own (a category counts as predicted when its score
+   of its training, see bot/triage/learned.py), "dev-plain" (short, plain reports, also
+   kept out of it) and "heldout" (every heldout*.yaml, never tuned on); each file also on its own (a category counts as predicted when its score
    is 0.5 or more).  Macro-F1 over the categories present, recall of the emergency
    categories (threat-of-violence, self-harm), and the most frequent confusions (a
    missed label next to what was suggested instead).  The same figures for a naive
@@ -32,17 +33,17 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bot.triage import EMERGENCY, suggest  # noqa: E402
-from bot.triage.learned import TRAINING_FILES, UNTRAINED_FILES  # noqa: E402
+from bot.triage.learned import PLAIN_FILES, TRAINING_FILES, UNTRAINED_FILES  # noqa: E402
 
 DATA = REPO / "tests" / "data" / "triage"
 # A split is the union of its files; each file is also reported alone.
 # The development files are the ones the learned model is trained on, and the long threads
-# kept out of its training (a test checks that together they are every dev*.yaml); the
-# held-out split is every heldout*.yaml.
-SPLITS = {"dev": TRAINING_FILES, "dev-untrained": UNTRAINED_FILES,
+# and short plain reports kept out of its training (a test checks that together they are
+# every dev*.yaml); the held-out split is every heldout*.yaml.
+SPLITS = {"dev": TRAINING_FILES, "dev-untrained": UNTRAINED_FILES, "dev-plain": PLAIN_FILES,
           "heldout": tuple(sorted(p.stem for p in DATA.glob("heldout*.yaml")))}
 SEPARATE = tuple(name for names in SPLITS.values() for name in names
-                 if name not in ("dev", "dev-untrained", "heldout"))
+                 if name not in ("dev", "dev-untrained", "dev-plain", "heldout"))
 
 # The naive baseline: what a first attempt with a keyword list looks like.
 NAIVE = {

@@ -41,7 +41,16 @@ TRAINING_FILES = ("dev", "dev_b", "dev_c", "dev_d", "dev_e", "dev_f", "dev_g", "
 # emergency recall fell from 202 to 197 of 211.  A missed emergency costs more than a
 # false alarm.
 UNTRAINED_FILES = ("dev_v", "dev_w", "dev_x", "dev_y")
-DEVELOPMENT_FILES = TRAINING_FILES + UNTRAINED_FILES
+# Short, plain reports by three authors (session 23): development data for the rules and a
+# benchmark split of their own, kept out of the models.  Leaving one author out, training
+# with them moved nothing that matters (27 authors against 24: threat 3 more true and 5
+# more false suggestions in the other authors' short reports, self-harm 6 more false ones,
+# doxxing 2 more true ones; on the plain files themselves, each left out, the other two
+# helped none of the three emergency categories), and it moved the doxxing weighing's
+# line enough to lose 7 of 60 true doxxing suggestions in the long threads.
+# Kept out, they measure what the models do on terse reports they never saw.
+PLAIN_FILES = ("dev_zc", "dev_zd", "dev_ze")
+DEVELOPMENT_FILES = TRAINING_FILES + UNTRAINED_FILES + PLAIN_FILES
 ABOUT = ("Logistic regression over word and character n-grams; made by "
          "scripts/train_models.py from the development corpora only.")
 THRESHOLD = 0.5   # chosen leaving one author out: lower ones cost threat precision

@@ -17,13 +17,14 @@ from bot.triage import (
     EMERGENCY, MAX_CHARS, Suggestion, is_emergency, load_rules, score_report, suggest,
     suggest_report,
 )
-from bot.triage.learned import TRAINING_FILES, load_model
+from bot.triage.learned import PLAIN_FILES, TRAINING_FILES, load_model
 from bot.triage.rules import RULES_DIR
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "triage"
 # A split is the union of its files: the files with a letter are by other authors who
 # did not read the rules (one author per letter); no held-out file was used to tune them.
-SPLITS = {"dev": TRAINING_FILES,  # every dev*.yaml (tests/unit/test_learned.py checks)
+SPLITS = {"dev": TRAINING_FILES,  # the models' training files (tests/unit/test_learned.py)
+          "plain": PLAIN_FILES,     # short plain reports kept out of the models
           "heldout": tuple(sorted(p.stem for p in DATA.glob("heldout*.yaml")))}
 FILES = {name: yaml.safe_load((DATA / f"{name}.yaml").read_text(encoding="utf-8"))["cases"]
          for names in SPLITS.values() for name in names}
