@@ -377,6 +377,37 @@ def test_session_19_wordings(lang, text, category, found):
 
 
 @pytest.mark.parametrize("lang, text, category, found", [
+    ("en", "She told my sister she would kill her and then herself. [[Special:Diff/7]]",
+     "self-harm", True),
+    ("en", "He said he would kill the template and then the whole category.", "self-harm", False),
+    ("de", "Er hat angekündigt, zuerst sie und dann sich selbst zu erschießen. [[Spezial:Diff/7]]",
+     "self-harm", True),
+    ("de", "Erst die Vorlage und dann sich selbst loben, das kann er.", "self-harm", False),
+    ("en", "An IP wrote on my talk page: 'hope you like the SWAT team, see you tonight'.",
+     "threat-of-violence", True),
+    ("en", "The article on swatting needs better sources from the 2010s.",
+     "threat-of-violence", False),
+    ("en", "Please lock: the username is a threat against User:Fernhill.",
+     "threat-of-violence", True),
+    ("de", "Der Kontoname ist eine Drohung gegen Benutzer:Fernhill, bitte sperren.",
+     "threat-of-violence", True),
+    ("de", "Per Mail schrieb er, er werde mir die Fresse polieren.", "threat-of-violence", True),
+    ("de", "Ich springe morgen, macht's gut.", "self-harm", True),
+    ("de", "Ich springe morgen für Anna am Infostand ein, tschüss bis dann.", "self-harm", False),
+    ("de", "Er droht, meinem Arbeitgeber zu schreiben, wer ich bin. [[Spezial:Diff/7]]",
+     "doxxing", True),
+    ("en", "Honestly the drama kills me, so I am taking a week off.",
+     "threat-of-violence", False),
+    ("en", "He wrote that he kills me if I revert again. [[Special:Diff/7]]",
+     "threat-of-violence", True),
+])
+def test_session_23_wordings(lang, text, category, found):
+    # My own sentences for the kinds of wording the short plain reports of session 23
+    # showed missed or falsely alarmed, each beside a near miss the change must keep.
+    assert (category in rules_suggested(text, lang)) is found
+
+
+@pytest.mark.parametrize("lang, text, category, found", [
     ("en", "He messaged me: 'Next time I see you I'll cut you.' [[Special:Diff/5]]",
      "threat-of-violence", True),
     ("en", "He said he would cut you off if you kept reverting.", "threat-of-violence", False),
