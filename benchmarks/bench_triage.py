@@ -5,14 +5,15 @@ Run: /work/main/.venv/bin/python benchmarks/bench_triage.py
      [--reports N] [--misses]
 
 1. Per-category precision, recall and F1 on each split: "dev" (the development files the
-   learned model is trained on), "dev-untrained" (the long multi-reply threads kept out
-   of its training, see bot/triage/learned.py), "dev-plain" (short, plain reports, also
-   kept out of it) and "heldout" (every heldout*.yaml, never tuned on); each file also on its own (a category counts as predicted when its score
-   is 0.5 or more).  Macro-F1 over the categories present, recall of the emergency
-   categories (threat-of-violence, self-harm), and the most frequent confusions (a
-   missed label next to what was suggested instead).  The same figures for a naive
-   baseline: one keyword list per category, substring matching, "no 'diff' in the
-   text" for needs-evidence.  --misses lists the development splits' wrong cases.
+   learned model is trained on), "dev-untrained" (the long multi-reply threads kept out of
+   its training, see bot/triage/learned.py), "dev-plain" (short, plain reports, also kept
+   out of it) and "heldout" (every heldout*.yaml, never tuned on); each file also on its
+   own (a category counts as predicted when its score is 0.5 or more).  Macro-F1 over the
+   categories present, recall of the emergency categories (threat-of-violence, self-harm),
+   and the most frequent confusions (a missed label next to what was suggested
+   instead).  The same figures for a naive baseline: one keyword list per category,
+   substring matching, "no 'diff' in the text" for needs-evidence.  --misses lists the
+   development splits' wrong cases.
 2. Throughput in reports per second for both, on N reports cycled from the corpora
    (default 5000), measured in this run.
 The summary is the last line.

@@ -400,6 +400,15 @@ def test_session_19_wordings(lang, text, category, found):
      "threat-of-violence", False),
     ("en", "He wrote that he kills me if I revert again. [[Special:Diff/7]]",
      "threat-of-violence", True),
+    # near misses a review of the new terms found
+    ("de", "Erst die Einleitung und dann sich um die Belege kümmern.", "self-harm", False),
+    ("de", "Ich springe heute Abend im Stadion kurz ein, ade.", "self-harm", False),
+    ("en", "Our article on the SWAT team in Dallas needs your review.",
+     "threat-of-violence", False),
+    ("en", "The username is a threat to the project's neutrality.", "threat-of-violence", False),
+    ("de", "Ich will der Schule schreiben, ihr Name steht falsch im Artikel.", "doxxing", False),
+    ("en", "He threatened to have me swatted. [[Special:Diff/7]]", "threat-of-violence", True),
+    ("en", "He wrote he would shoot my wife, then himself. [[Special:Diff/7]]", "self-harm", True),
 ])
 def test_session_23_wordings(lang, text, category, found):
     # My own sentences for the kinds of wording the short plain reports of session 23
