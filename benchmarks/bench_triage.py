@@ -43,8 +43,7 @@ DATA = REPO / "tests" / "data" / "triage"
 # every dev*.yaml); the held-out split is every heldout*.yaml.
 SPLITS = {"dev": TRAINING_FILES, "dev-untrained": UNTRAINED_FILES, "dev-plain": PLAIN_FILES,
           "heldout": tuple(sorted(p.stem for p in DATA.glob("heldout*.yaml")))}
-SEPARATE = tuple(name for names in SPLITS.values() for name in names
-                 if name not in ("dev", "dev-untrained", "dev-plain", "heldout"))
+SEPARATE = tuple(name for names in SPLITS.values() for name in names if name not in SPLITS)
 
 # The naive baseline: what a first attempt with a keyword list looks like.
 NAIVE = {

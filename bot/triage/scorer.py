@@ -584,6 +584,13 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
     for category in capped:
         scores[category] = rules.works_cap[category]
 
+    # The weighing decides long reports only; training (*opinions*) wants its inputs always.
+    weigh = None
+    if learned and weighing is not False:
+        weigh = load_weighing() if weighing is True else weighing
+        if len(text) <= weigh.from_chars:
+            weigh = None
+    weighed = weigh is not None or opinions is not None
     before = dict(scores)            # the rules' say, for the weighing
     heard: dict[str, float] = {}     # the model's probabilities, vetoed ones as 0
     agreed: dict[str, float] = {}    # the model's probability where it agrees
@@ -595,8 +602,8 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
                 veto = rules.learned_veto.get(category)
                 at = rules.learned_at.get(category, model.threshold)
                 # The veto's search only where its answer is used (a hot path).
-                vetoed = bool(veto) and (p >= at or category in WEIGHED) and \
-                    bool(veto.search(report.text))
+                vetoed = bool(veto) and (p >= at or (weighed and category in WEIGHED)) \
+                    and bool(veto.search(report.text))
                 heard[category] = 0.0 if vetoed else p
                 if p >= at and not vetoed:
                     agreed[category] = p
@@ -614,10 +621,8 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
 
     if opinions is not None:
         opinions.update(rules=before, model=heard)
-    if learned and weighing is not False and heard:
-        weighing = load_weighing() if weighing is True else weighing
-        if len(text) > weighing.from_chars:
-            _weigh(rules, weighing, before, heard, scores, hits)
+    if weigh is not None and heard:
+        _weigh(rules, weigh, before, heard, scores, hits)
 
     if learned and second_look is not False:
         # Before the suppressions: a withdrawn suggestion must not weaken another one.
