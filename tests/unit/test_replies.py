@@ -537,6 +537,9 @@ def test_shipped_rules_load():
      "phrases[3].scope.audiences[0]", "(the entry itself)"),
     (lambda d: d["length"][0].update(min_words="thirty"), "length[0]", "min_words"),
     (lambda d: d["phrases"][4]["match"].insert(0, "(unclosed"), "phrases[4]", "match[0]"),
+    (lambda d: d["reported_speech"]["ends"].insert(0, "[unclosed"), "reported_speech",
+     "ends[0]"),
+    (lambda d: d["reported_speech"].pop("frame"), "top level", "reported_speech"),
 ])
 def test_broken_rules_name_file_entry_and_field(tmp_path, edit, entry, field):
     path = _broken_copy(tmp_path, edit)
@@ -2148,8 +2151,155 @@ REVIEW_CUE_CLASSES_OF_SESSION_21 = [
 ]
 
 
+# The person's own question or plan told back to them is their words, not the writer's
+# advice (rules and model: reported_speech in the rules files).  Session 24's untuned
+# corpus (dev_o) and two earlier untuned authors each had good replies flagged for it.
+# Beside each, the writer's own words in the same or the next sentence, still found.
+TOLD_BACK = [
+    ("en", "non-actionable", "You asked whether you should write to him to clear the air.",
+     None),
+    ("en", "actionable",
+     "You mentioned you're thinking of writing a blog post about what happened.", None),
+    ("en", "non-actionable", "You asked us to find out whether the new account is the same "
+     "person as the one you reported last year.", None),
+    ("en", "non-actionable", "As to your question whether you should write to him, you "
+     "don't need to.", None),
+    ("de", "non-actionable",
+     "Du hast geschrieben, dass du dir vielleicht ein dickeres Fell zulegen müsstest.", None),
+    ("de", "actionable", "Du hast gefragt, ob du auf deinem Blog darüber schreiben sollst.",
+     None),
+    ("de", "non-actionable", "Du wolltest wissen, ob hinter dem neuen Konto der Benutzer "
+     "steckt, mit dem du Ärger hattest.", None),
+    ("en", "non-actionable",
+     "You asked whether you should write to him, and I think you should.",
+     "suggests-contacting-harasser"),
+    ("en", "non-actionable",
+     "You asked whether you should write to him: yes, write to him and clear the air.",
+     "suggests-contacting-harasser"),
+    ("en", "non-actionable", "You asked whether you should write to him. Yes, send him a "
+     "friendly note and clear the air.", "suggests-contacting-harasser"),
+    # a fact told back is not a question or a plan
+    ("en", "non-actionable", "You told us you kept reverting him.", "disbelief-or-blame"),
+    ("en", "non-actionable",
+     "You asked if it was your fault, but honestly you share some of the blame.",
+     "disbelief-or-blame"),
+    ("de", "non-actionable", "Du hast gefragt, ob du ihm schreiben sollst, und ich finde, du "
+     "solltest ihm eine Mail schicken.", "suggests-contacting-harasser"),
+    ("de", "non-actionable", "Du hast geschrieben, dass du vielleicht ein dickeres Fell "
+     "brauchst, und ehrlich gesagt stimmt das.", "disbelief-or-blame"),
+]
+
+
+@pytest.mark.parametrize("lang, outcome, text, code", TOLD_BACK)
+def test_the_persons_own_question_told_back_raises_nothing(lang, outcome, text, code):
+    found = _codes(check(text, lang=lang, outcome=outcome, audience="reporter")) \
+        & set(replies.MODEL_CODES)
+    assert found == ({code} if code else set()), found
+
+
+# Cue classes written from dev_o's misses (session 24), in sentences of our own, each beside
+# a near miss: sitting down together proposed, the filer left to the subject to work out,
+# "use the time away to reflect", not entirely uninvolved, a conflict drawn out, two of
+# the reporter's own messages set against each other, a forecast of the sanction, asking
+# him to stop (German), sorrow for what the person went through (a whole sentence).
+CONFIDENTIAL = "shares-confidential-details"
+REVIEW_CUE_CLASSES_OF_SESSION_24 = [
+    ("en", "actionable", "reporter", CONTACT,
+     "Maybe the two of you could sit down briefly before the next meetup.", True),
+    ("en", "actionable", "reporter", CONTACT,
+     "It might help if you both had a quick chat with an organiser present.", True),
+    ("en", "actionable", "reporter", CONTACT,
+     "After you both sat down with the organisers separately, the team decided.", False),
+    ("en", "actionable", "reporter", CONTACT,
+     "The two of you don't need to sit down together or talk.", False),
+    ("en", "malicious-report-subject", "subject", CONFIDENTIAL,
+     "I can't say who filed it, though you can probably work that out for yourself.", True),
+    ("en", "malicious-report-subject", "subject", CONFIDENTIAL,
+     "I can't say who filed it, but you can probably guess who.", True),
+    ("en", "malicious-report-subject", "subject", CONFIDENTIAL,
+     "Who filed it stays confidential, but you can work out the appeal steps from the guide.",
+     False),
+    ("en", "malicious-report-subject", "subject", CONFIDENTIAL,
+     "I can't say who reported you, and please don't try to work it out.", False),
+    ("en", "actionable", "subject", JUDGE,
+     "Use the weeks away from the article to reflect on why people find you hard to work "
+     "with.", True),
+    ("en", "actionable", "subject", JUDGE,
+     "Use the months away from the topic to show you can edit elsewhere.", False),
+    ("en", "malicious-report-subject", "subject", JUDGE,
+     "Please don't contact the people involved during this time.", False),
+    ("en", "actionable", "reporter", BLAME, "You weren't entirely uninvolved either.", True),
+    ("en", "actionable", "reporter", BLAME,
+     "You were entirely uninvolved in the edit war, and nothing is recorded against you.",
+     False),
+    ("en", "actionable", "reporter", BLAME,
+     "Your replies dragged the dispute out for another week.", True),
+    ("en", "actionable", "reporter", BLAME,
+     "He prolonged the dispute with his reverts; you did nothing wrong.", False),
+    ("de", "actionable", "reporter", BLAME,
+     "Ganz unbeteiligt am Streit waren Sie dabei nicht.", True),
+    ("de", "actionable", "reporter", BLAME,
+     "Du hast den Konflikt mit deinen Antworten in die Länge gezogen.", True),
+    ("de", "actionable", "reporter", BLAME, "Ihre Sperre haben wir nicht verlängert.", False),
+    ("de", "actionable", "reporter", BLAME,
+     "Die Prüfung hat sich leider in die Länge gezogen.", False),
+    ("en", "non-actionable", "reporter", BLAME,
+     "Your first e-mail and your second one don't line up on the dates.", True),
+    ("en", "non-actionable", "reporter", BLAME,
+     "The dates in your e-mail don't line up with the log, because the log uses UTC.", False),
+    ("en", "referred", "reporter", OPINION,
+     "If you ask me, with evidence this clear they will ban him.", True),
+    ("en", "referred", "reporter", OPINION, "I'd be surprised if they didn't lock him.", True),
+    ("en", "referred", "reporter", OPINION,
+     "I'd be surprised if the review took longer than a month.", False),
+    ("en", "referred", "reporter", OPINION,
+     "I can't predict whether the Foundation will ban him.", False),
+    ("de", "referred", "reporter", OPINION,
+     "Wenn du mich fragst, wird die Foundation ihn global sperren.", True),
+    ("de", "referred", "reporter", OPINION, "Ich wäre überrascht, wenn er nicht gesperrt "
+     "würde.", True),
+    ("de", "referred", "reporter", OPINION,
+     "Ich wäre überrascht, wenn sich das nicht bald klärt.", False),
+    ("de", "non-actionable", "reporter", CONTACT,
+     "Bitte ihn doch, dich auf seiner Seite nicht mehr anzusprechen.", True),
+    ("de", "non-actionable", "reporter", CONTACT,
+     "Wir haben ihn gebeten, dich nicht mehr anzusprechen.", False),
+    ("de", "non-actionable", "reporter", THREAT,
+     "Bitte ihn doch, dich auf seiner Seite nicht mehr anzusprechen.", False),
+    ("de", "non-actionable", "reporter", THREAT,
+     "Ich bitte dich das Thema nicht mehr anzusprechen.", True),
+]
+
+
+@pytest.mark.parametrize("text, flagged", [
+    ("I'm sorry for what you went through.", False),
+    ("I'm so sorry for everything you've been through!", False),
+    ("I'm sorry for what you went through, and sorry it's only a warning.", True),
+])
+def test_sorrow_for_what_the_person_went_through_is_no_emotional_outcome(text, flagged):
+    # The model read the bare sentence as an apology for the sanction (session 24).
+    found = _codes(check(text, lang="en", outcome="actionable", audience="reporter"))
+    assert ("emotional-outcome" in found) is flagged, found
+
+
+# dev_o: the rules were tuned on it, the model is not trained on it (RULES_ONLY_FILES).
+# Two good replies the model flags are known false alarms, kept visible.
+RULES_ONLY_MODEL_FALSE_ALARMS = {"do15-ch-good-11", "do15-de-du-good-03"}
+
+
+@pytest.mark.parametrize("case", [
+    pytest.param(c, id=f"dev-o:{c['id']}", marks=[pytest.mark.xfail(
+        strict=True, reason="the model's false alarm on a good reply")]
+        if c["id"] in RULES_ONLY_MODEL_FALSE_ALARMS else [])
+    for name in replies.RULES_ONLY_FILES
+    for c in yaml.safe_load((DATA / f"{name}.yaml").read_text(encoding="utf-8"))["cases"]])
+def test_rules_only_development_reply_raises_exactly_its_labelled_codes(case):
+    assert _check_case(case) == set(case["expect"])
+
+
 @pytest.mark.parametrize("lang, outcome, audience, code, text, flagged",
                          REVIEW_CUE_CLASSES_OF_SESSION_18 + REVIEW_CUE_CLASSES_OF_SESSION_19
-                         + REVIEW_CUE_CLASSES_OF_SESSION_20 + REVIEW_CUE_CLASSES_OF_SESSION_21)
+                         + REVIEW_CUE_CLASSES_OF_SESSION_20 + REVIEW_CUE_CLASSES_OF_SESSION_21
+                         + REVIEW_CUE_CLASSES_OF_SESSION_24)
 def test_review_cue_classes(lang, outcome, audience, code, text, flagged):
     assert _flagged_by_rules(lang, outcome, audience, code, text) is flagged
