@@ -82,8 +82,9 @@ def naive_check(text: str, audience: str) -> set[str]:
 # the thirteenth and fourteenth development authors (80 and 90 replies), whose cue
 # classes were taken out after review; the rules and the model never learned from them,
 # but their misses have been read, so they sit between the development and held-out
-# files.  heldout-f: 80 replies (en, de) by a sixth held-out author (session 24), written
-# beside dev-o, whose misses the rules were tuned on (the model is not trained on it).
+# files.  heldout-f and heldout-g: 80 and 70 replies (en, de) by two more held-out authors
+# (session 24), each written beside a file whose misses the rules were then tuned on
+# (dev-rules-only: dev_o, dev_q; the model is not trained on them, replies.RULES_ONLY_FILES).
 SPLITS = {"dev": replies.TRAINING_FILES,  # what the reply model is trained on
           "heldout": ("heldout", "de_heldout"),
           "heldout-b": ("de_heldout_b",),
@@ -91,9 +92,10 @@ SPLITS = {"dev": replies.TRAINING_FILES,  # what the reply model is trained on
           "heldout-d": ("heldout_d",),
           "heldout-e": ("heldout_e",),
           "heldout-f": ("heldout_f",),
+          "heldout-g": ("heldout_g",),
           "untuned-m": ("untuned_m",),
           "untuned-n": ("untuned_n",),
-          "dev-o": replies.RULES_ONLY_FILES}
+          "dev-rules-only": replies.RULES_ONLY_FILES}
 
 
 def load(split: str) -> list[dict]:

@@ -74,7 +74,7 @@ TRAINING_FILES = ("dev", "de_dev", "de_dev_b", "de_dev_c", "dev_c", "dev_d", "de
 # the model's rows take their labels from rule spans (:func:`training_rows`), and the rules
 # alone miss some flaws of these files that the model catches, so training on them would
 # teach the model that those flawed sentences are healthy.
-RULES_ONLY_FILES = ("dev_o",)
+RULES_ONLY_FILES = ("dev_o", "dev_q")
 # Hand-labelled single sentences (tests/data/replies/sentences/): flaws in other words
 # than the rules know, and healthy sentences near them.  The development files teach the
 # model only what the rules find (their spans carry the labels); these teach it wording
@@ -188,8 +188,9 @@ class RuleSet:
     phrases: tuple[PhraseRule, ...]
     required: tuple[RequiredRule, ...]
     length: tuple[LengthRule, ...]
-    told_back: re.Pattern[str] | None = None       # reported_speech: frame
-    told_back_end: re.Pattern[str] | None = None   # reported_speech: ends
+    told_back: re.Pattern[str] | None = None            # reported_speech: frame
+    told_back_end: re.Pattern[str] | None = None        # reported_speech: ends
+    told_back_endorsed: re.Pattern[str] | None = None   # reported_speech: endorsed
 
     @property
     def codes(self) -> frozenset[str]:
@@ -283,7 +284,9 @@ def load_rules(path: str | Path) -> RuleSet:
                         name, "top level", "ignore"),
         phrases=phrases, required=required, length=length,
         told_back=_compile(told["frame"], name, "reported_speech", "frame") if told else None,
-        told_back_end=_compile(told["ends"], name, "reported_speech", "ends") if told else None)
+        told_back_end=_compile(told["ends"], name, "reported_speech", "ends") if told else None,
+        told_back_endorsed=_compile(told["endorsed"], name, "reported_speech", "endorsed")
+        if told else None)
 
 
 def available_languages() -> tuple[str, ...]:
@@ -369,33 +372,54 @@ def _pieces(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
     yield start, end
 
 
-def _told_back(sentence: str, rules: RuleSet) -> int | None:
-    """Where *sentence* starts telling the person's own question or plan back to them
-    ("you asked whether you should write to him"): a ``reported_speech`` frame, which
-    runs to the sentence's end; ``None`` if it does not.  Those words are theirs, not the
-    writer's advice; but when the writer goes on in the same sentence ("..., and I think
-    you should": an ``ends`` pattern after the frame), the sentence is the writer's,
-    whatever it quotes."""
+def _told_back(sentence: str, following: str, rules: RuleSet) -> tuple[int, int] | None:
+    """The clause of *sentence* that tells the person's own question or plan back to them
+    ("you asked whether you should write to him"): from a ``reported_speech`` frame to
+    the first of its ``ends`` (a colon, a new clause of the writer's) or the sentence's
+    end; ``None`` if there is none.  Those words are theirs, not the writer's advice,
+    unless the writer endorses them after the clause or at the start of the *following*
+    sentence ("..., and I think you should", "Yes, do.").  The rest of the sentence is
+    the writer's and is read."""
     if rules.told_back is None:
         return None
     frame = rules.told_back.search(sentence)
-    if frame is None or rules.told_back_end.search(sentence, frame.end()):
+    if frame is None:
         return None
-    return frame.start()
+    end = rules.told_back_end.search(sentence, frame.end())
+    stop = end.start() if end else len(sentence)
+    if rules.told_back_endorsed.search(sentence[stop:]) or \
+            rules.told_back_endorsed.match(following):
+        return None
+    return frame.start(), stop
+
+
+# A told-back clause may follow a few words ("In your e-mail you asked whether ...") and
+# still be the whole of what the sentence says.
+_PREAMBLE_WORDS = 4
 
 
 def _first_own(pattern: re.Pattern[str], sentence: str,
-               told_from: int | None) -> re.Match[str] | None:
-    """The first match of *pattern* in *sentence* that does not lie wholly in the part
-    told back (from *told_from* on)."""
-    if told_from is None:
+               told: tuple[int, int] | None) -> re.Match[str] | None:
+    """The first match of *pattern* in *sentence* that does not lie wholly in the clause
+    *told* back."""
+    if told is None:
         return pattern.search(sentence)
+    start, stop = told
     return next((found for found in pattern.finditer(sentence)
-                 if found.start() < told_from), None)
+                 if found.start() < start or found.end() > stop), None)
+
+
+# A signature block's delimiter, a line of "--" (RFC 3676's "-- "): a ticket system's footer
+# below it is nobody's reply.
+_SIGNATURE_RE = re.compile(r"^--[ \t]*$", re.MULTILINE)
 
 
 def word_count(text: str) -> int:
-    """Words in *text*, not counting links and e-mail addresses."""
+    """Words in *text*, not counting links, e-mail addresses and a signature block
+    after a "--" line."""
+    delimiter = _SIGNATURE_RE.search(text)
+    if delimiter:
+        text = text[:delimiter.start()]
     return len(_WORD_RE.findall(_URL_OR_MAIL_RE.sub(" ", text)))
 
 
@@ -548,13 +572,14 @@ def check(text: str, *, lang: str = "en", outcome: str | None = None,
     spans: list[Finding] = []
     collapsed = [_collapse(blanked[first:last].translate(_WHITESPACE))
                  for first, last in sentences]
-    told = [_told_back(sentence, rules) for sentence, _ in collapsed]
-    for (first, last), (sentence, index), told_from in zip(sentences, collapsed, told):
+    told = [_told_back(sentence, following, rules) for (sentence, _), (following, _)
+            in zip(collapsed, [*collapsed[1:], ("", None)])]
+    for (first, last), (sentence, index), told_here in zip(sentences, collapsed, told):
         seen: set[str] = set()
         for rule in phrases:
             if rule.code in seen:
                 continue  # one finding per code and sentence is enough to act on
-            found = _first_own(rule.match, sentence, told_from)
+            found = _first_own(rule.match, sentence, told_here)
             if found is None or (rule.unless is not None and rule.unless.search(sentence)):
                 continue
             seen.add(rule.code)
@@ -565,9 +590,10 @@ def check(text: str, *, lang: str = "en", outcome: str | None = None,
                                  first + start, first + end))
     if learned:
         # A sentence that only tells the person's words back is not the writer's.
-        own = [(span, sentence) for span, (sentence, _), told_from
+        own = [(span, sentence) for span, (sentence, _), told_here
                in zip(sentences, collapsed, told)
-               if told_from is None or re.search(r"\w", sentence[:told_from])]
+               if told_here is None or re.search(r"\w", sentence[told_here[1]:])
+               or len(re.findall(r"\w+", sentence[:told_here[0]])) > _PREAMBLE_WORDS]
         spans += _model_findings(text, [span for span, _ in own],
                                  [sentence for _, sentence in own], rules,
                                  {f.code for f in (*findings, *spans)}, lang, outcome, audience,

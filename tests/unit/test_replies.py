@@ -2187,7 +2187,44 @@ TOLD_BACK = [
      "solltest ihm eine Mail schicken.", "suggests-contacting-harasser"),
     ("de", "non-actionable", "Du hast geschrieben, dass du vielleicht ein dickeres Fell "
      "brauchst, und ehrlich gesagt stimmt das.", "disbelief-or-blame"),
+    # a review of the first version (session 24): the frame's own clause is the person's,
+    # what the writer adds after it is read, and an endorsement makes the clause advice
+    ("en", "non-actionable", "You asked us last week whether you should write to him.", None),
+    ("en", "non-actionable",
+     "You asked whether you should contact him, and the answer is no.", None),
+    ("en", "non-actionable",
+     "In your e-mail you asked whether you should write to him directly.", None),
+    ("de", "non-actionable", "Außerdem hast du gefragt, ob du ihm schreiben sollst.", None),
+    ("de", "non-actionable", "Sie haben gefragt, ob Sie ihn anschreiben sollen, und die klare "
+     "Antwort lautet: Nein.", None),
+    ("en", "non-actionable", "You asked about support options and I'd recommend box breathing "
+     "and a worry diary instead of therapy.", "counselling-advice"),
+    ("en", "non-actionable", "You asked whether you should write to him and honestly I think "
+     "that would clear the air.", "suggests-contacting-harasser"),
+    ("en", "non-actionable", "In case you were wondering why he wasn't blocked, it's because "
+     "you kept reverting him.", "disbelief-or-blame"),
+    ("en", "non-actionable", "You asked whether you should write to him (I would, a quick "
+     "note often settles these things).", "suggests-contacting-harasser"),
+    ("en", "non-actionable",
+     "You asked whether you should write to him. I think that's a good idea.",
+     "suggests-contacting-harasser"),
+    ("en", "non-actionable",
+     "You told me you felt you might have overreacted, and frankly you did.",
+     "disbelief-or-blame"),
+    ("de", "non-actionable", "Du hast gefragt, was du jetzt tun kannst, am besten schreibst du "
+     "ihm eine freundliche Mail und klärst das direkt.", "suggests-contacting-harasser"),
 ]
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "You asked who reported you, it was the editor you clashed with at the meetup."),
+    ("de", "Sie haben gefragt, wer Sie gemeldet hat, es war Benutzerin Kranich, die Sie aus "
+     "dem Edit-a-thon kennen."),
+])
+def test_an_answer_after_the_persons_question_is_the_writers(lang, text):
+    found = _codes(check(text, lang=lang, outcome="malicious-report-subject",
+                         audience="subject"))
+    assert "shares-confidential-details" in found, found
 
 
 @pytest.mark.parametrize("lang, outcome, text, code", TOLD_BACK)
@@ -2268,6 +2305,68 @@ REVIEW_CUE_CLASSES_OF_SESSION_24 = [
      "Bitte ihn doch, dich auf seiner Seite nicht mehr anzusprechen.", False),
     ("de", "non-actionable", "reporter", THREAT,
      "Ich bitte dich das Thema nicht mehr anzusprechen.", True),
+    # near misses a review of these rules found flagged (session 24), now healthy
+    ("de", "actionable", "reporter", BLAME,
+     "Nach deiner Meldung zum Edit-War haben wir seine Sperre verlängert.", False),
+    ("en", "non-actionable", "reporter", BLAME,
+     "Nothing in your replies prolonged the dispute; he chose to keep going.", False),
+    ("en", "non-actionable", "reporter", BLAME, "Nobody here thinks you prolonged the dispute.",
+     False),
+    ("en", "non-actionable", "reporter", BLAME,
+     "I know you prolonged your break from editing because of his messages.", False),
+    ("en", "non-actionable", "reporter", BLAME,
+     "Nobody is suggesting you weren't innocent here.", False),
+    ("en", "malicious-report-subject", "subject", CONFIDENTIAL,
+     "We can't tell you who filed the report, as I'm sure you can imagine.", False),
+    ("en", "non-actionable", "reporter", OPINION,
+     "We expect the oversight team will remove the revisions within the hour.", False),
+    ("en", "actionable", "reporter", OPINION,
+     "Personally, I will block any new account he creates on sight.", False),
+    ("de", "non-actionable", "reporter", OPINION,
+     "Meiner Einschätzung nach wird die Seite bald für IPs gesperrt, dann hört das auf.", False),
+    ("en", "non-actionable", "reporter", BLAME, "Don't worry if your first message and your "
+     "follow-up don't quite line up; that is normal after something so upsetting.", False),
+    ("en", "non-actionable", "reporter", CONTACT,
+     "If the two of you had a conversation at Wikimania, that is not part of what we reviewed.",
+     False),
+    ("de", "non-actionable", "reporter", CONTACT, "Fordere ihn bitte nicht auf, dich in Ruhe zu "
+     "lassen, sondern melde jede neue Nachricht bei uns.", False),
+    ("de", "non-actionable", "reporter", CONTACT, "Du könntest ihm auf seiner Diskussionsseite "
+     "schreiben und ihn bitten, dich nicht mehr zu erwähnen.", True),
+    # cue classes from dev_q's misses, in sentences of our own
+    ("en", "non-actionable", "reporter", BLAME,
+     "I'm not blaming you, but your user page did list your town.", True),
+    ("en", "non-actionable", "reporter", BLAME,
+     "Nobody is blaming you for this; we can only act on diffs.", False),
+    ("de", "non-actionable", "reporter", BLAME, "Ich mache dir keinen Vorwurf, aber dein "
+     "Wohnort stand ja offen auf deiner Seite.", True),
+    ("de", "non-actionable", "reporter", BLAME,
+     "Das ist kein Vorwurf, aber wir brauchen die Links zu den Bearbeitungen.", False),
+    ("en", "actionable", "reporter", EMOTION, "The block was a long time coming.", True),
+    ("en", "actionable", "reporter", EMOTION,
+     "I was glad to be the one to press the button on this.", True),
+    ("en", "actionable", "reporter", EMOTION,
+     "The block is logged in UTC, so mind the time zone.", False),
+    ("de", "non-actionable", "reporter", THREAT,
+     "Vielleicht wäre es klug, die Sache bis dahin nicht weiter hochzukochen.", True),
+    ("de", "actionable", "subject", JUDGE,
+     "Von Ihnen hätten wir uns ein anderes Verhalten erwartet.", True),
+    ("en", "actionable", "subject", JUDGE, "Editors who trust their sources rarely need to go "
+     "after the person on the other side.", True),
+    ("de", "malicious-report-subject", "subject", CONFIDENTIAL,
+     "Die Meldung ging vom Stammtisch in Nordheim aus.", True),
+    ("en", "non-actionable", "reporter", CONFIDENTIAL, "As the edits came from changing IP "
+     "addresses, as the page history shows, a block on one address will not help.", False),
+    ("de", "non-actionable", "reporter", CONFIDENTIAL,
+     "Die Bearbeitungen, in denen Ihr Klarname genannt wurde, sind versteckt.", False),
+    ("en", "malicious-report-subject", "subject", CONFIDENTIAL, "The Trust and Safety team "
+     "found no violation on your part, and the report is closed.", False),
+    ("en", "non-actionable", "reporter", CONTACT,
+     "I have given a note to that user on his talk page about civility.", False),
+    ("en", "non-actionable", "reporter", THREAT,
+     "Nothing in this process asks you to keep it to yourself.", False),
+    ("en", "non-actionable", "reporter", THREAT, "If you'd rather keep it out of public view, "
+     "you can send future reports to us here.", False),
 ]
 
 
@@ -2282,13 +2381,14 @@ def test_sorrow_for_what_the_person_went_through_is_no_emotional_outcome(text, f
     assert ("emotional-outcome" in found) is flagged, found
 
 
-# dev_o: the rules were tuned on it, the model is not trained on it (RULES_ONLY_FILES).
-# Two good replies the model flags are known false alarms, kept visible.
-RULES_ONLY_MODEL_FALSE_ALARMS = {"do15-ch-good-11", "do15-de-du-good-03"}
+# dev_o, dev_q: the rules were tuned on them, the model is not trained on them
+# (RULES_ONLY_FILES).  The model's false alarms on them are kept visible.
+RULES_ONLY_MODEL_FALSE_ALARMS = {"do15-ch-good-11", "do15-de-du-good-03", "dq17-en-good-14",
+                                 "dq17-de-du-shares-confidential-details-01"}
 
 
 @pytest.mark.parametrize("case", [
-    pytest.param(c, id=f"dev-o:{c['id']}", marks=[pytest.mark.xfail(
+    pytest.param(c, id=f"rules-only:{c['id']}", marks=[pytest.mark.xfail(
         strict=True, reason="the model's false alarm on a good reply")]
         if c["id"] in RULES_ONLY_MODEL_FALSE_ALARMS else [])
     for name in replies.RULES_ONLY_FILES
@@ -2303,3 +2403,17 @@ def test_rules_only_development_reply_raises_exactly_its_labelled_codes(case):
                          + REVIEW_CUE_CLASSES_OF_SESSION_24)
 def test_review_cue_classes(lang, outcome, audience, code, text, flagged):
     assert _flagged_by_rules(lang, outcome, audience, code, text) is flagged
+
+
+def test_a_ticket_footer_after_a_signature_delimiter_is_not_counted():
+    body = "Die Meldung gegen Ihr Konto ist geschlossen, es gibt keine Maßnahme."
+    footer = ("Diese Nachricht wurde über das Ticketsystem des Support-Teams versendet. Bitte "
+              "lassen Sie bei Antworten die Ticketnummer im Betreff stehen; Antworten an diese "
+              "Adresse erreichen das gesamte Team.")
+    assert replies.word_count(f"{body}\n\nGruß\n--\n{footer}") == replies.word_count(
+        f"{body}\n\nGruß\n")
+    # a signature written on the same line as the dashes is part of the reply
+    assert replies.word_count(f"{body}\n--Kiesgrube (Diskussion)") > replies.word_count(body)
+    found = _codes(check(f"{body}\n\nGruß\n--\n{footer}", lang="de",
+                         outcome="malicious-report-subject", audience="subject"))
+    assert "too-terse" in found
