@@ -191,6 +191,7 @@ class RuleSet:
     told_back: re.Pattern[str] | None = None            # reported_speech: frame
     told_back_end: re.Pattern[str] | None = None        # reported_speech: ends
     told_back_endorsed: re.Pattern[str] | None = None   # reported_speech: endorsed
+    told_back_declined: re.Pattern[str] | None = None   # reported_speech: declined
 
     @property
     def codes(self) -> frozenset[str]:
@@ -286,6 +287,8 @@ def load_rules(path: str | Path) -> RuleSet:
         told_back=_compile(told["frame"], name, "reported_speech", "frame") if told else None,
         told_back_end=_compile(told["ends"], name, "reported_speech", "ends") if told else None,
         told_back_endorsed=_compile(told["endorsed"], name, "reported_speech", "endorsed")
+        if told else None,
+        told_back_declined=_compile(told["declined"], name, "reported_speech", "declined")
         if told else None)
 
 
@@ -387,10 +390,23 @@ def _told_back(sentence: str, following: str, rules: RuleSet) -> tuple[int, int]
         return None
     end = rules.told_back_end.search(sentence, frame.end())
     stop = end.start() if end else len(sentence)
-    if rules.told_back_endorsed.search(sentence[stop:]) or \
-            rules.told_back_endorsed.match(following):
+    if _endorses(sentence[stop:], rules) or _endorses(following, rules):
         return None
     return frame.start(), stop
+
+
+# An answer that agrees is short ("Yes, do.", "I think that's a good idea."); a longer one
+# says what it advises in words the rules read themselves.
+_ENDORSEMENT_WORDS = 10
+
+
+def _endorses(answer: str, rules: RuleSet) -> bool:
+    """Whether *answer* (the rest of the sentence after a told-back clause, or the next
+    sentence) agrees with it: short, an ``endorsed`` word, and no ``declined`` one ("I
+    think you should leave that to us" declines)."""
+    return (len(_WORD_RE.findall(answer)) <= _ENDORSEMENT_WORDS
+            and rules.told_back_endorsed.search(answer) is not None
+            and rules.told_back_declined.search(answer) is None)
 
 
 # A told-back clause may follow a few words ("In your e-mail you asked whether ...") and

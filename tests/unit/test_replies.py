@@ -2213,6 +2213,29 @@ TOLD_BACK = [
      "disbelief-or-blame"),
     ("de", "non-actionable", "Du hast gefragt, was du jetzt tun kannst, am besten schreibst du "
      "ihm eine freundliche Mail und klärst das direkt.", "suggests-contacting-harasser"),
+    # a second review: a short answer agrees only without a word that declines
+    ("en", "non-actionable",
+     "You asked whether you should write to him. I'd recommend leaving that to us.", None),
+    ("en", "non-actionable",
+     "You asked whether you should write to him. I think you should leave that to us.", None),
+    ("en", "non-actionable",
+     "You asked whether you should write to him. You are right to be cautious.", None),
+    ("en", "non-actionable", "You asked whether you should post about it on social media. You "
+     "are entirely free to decide that yourself.", None),
+    ("de", "non-actionable", "Du hast gefragt, ob du ihm schreiben sollst. Das ist eine gute "
+     "Frage.", None),
+    ("de", "non-actionable",
+     "Du hast geschrieben, dass du dich vielleicht zu sehr aufregst. Das stimmt nicht.", None),
+    ("de", "non-actionable", "Du hast gefragt, ob du ihn ansprechen sollst, und die Antwort ist: "
+     "Das musst du nicht. Wenn du Unterstützung brauchst, ruf die Telefonseelsorge an.", None),
+    ("en", "non-actionable", "You asked whether you should write to him. It can't hurt.",
+     "suggests-contacting-harasser"),
+    ("en", "non-actionable", "You asked whether you should write to him. That's what I would do.",
+     "suggests-contacting-harasser"),
+    ("de", "non-actionable", "Du hast gefragt, ob du ihm schreiben sollst, ich denke schon.",
+     "suggests-contacting-harasser"),
+    ("de", "non-actionable", "Sie haben gefragt, ob Sie einen Kurier-Artikel über Ihren Fall "
+     "schreiben sollten. Das würde ich sehr begrüßen.", "pushes-advocacy"),
 ]
 
 
@@ -2316,6 +2339,25 @@ REVIEW_CUE_CLASSES_OF_SESSION_24 = [
      "I know you prolonged your break from editing because of his messages.", False),
     ("en", "non-actionable", "reporter", BLAME,
      "Nobody is suggesting you weren't innocent here.", False),
+    ("en", "non-actionable", "reporter", BLAME,
+     "The other editor claimed you prolonged the dispute; we found no evidence of that.", False),
+    ("en", "non-actionable", "reporter", BLAME,
+     "Not that you meant to, but your replies dragged the conflict out.", True),
+    ("de", "non-actionable", "reporter", BLAME,
+     "Dein ständiges Zurücksetzen hat den Konflikt in die Länge gezogen.", True),
+    ("de", "actionable", "reporter", EMOTION, "Die Prüfung wird einige Zeit dauern.", False),
+    ("en", "actionable", "reporter", EMOTION, "Our reply to you is long overdue, sorry.", False),
+    ("en", "actionable", "subject", JUDGE, "The block runs until this time next week.", False),
+    ("en", "non-actionable", "reporter", THREAT,
+     "Nothing good comes from going public, so keep it to yourself.", True),
+    ("en", "referred", "reporter", OPINION, "I expect they'll ban him.", True),
+    ("en", "referred", "reporter", OPINION,
+     "Personally I expect he'll be banned by the Foundation soon.", True),
+    ("de", "referred", "reporter", OPINION, "Ich wette, die Foundation sperrt ihn global.", True),
+    ("de", "non-actionable", "reporter", BLAME,
+     "Das ist kein Vorwurf an dich, aber wir brauchen von dir noch die Links.", False),
+    ("de", "non-actionable", "reporter", CONTACT,
+     "Ein Admin wird ihn bitten, dich nicht mehr anzuschreiben.", False),
     ("en", "malicious-report-subject", "subject", CONFIDENTIAL,
      "We can't tell you who filed the report, as I'm sure you can imagine.", False),
     ("en", "non-actionable", "reporter", OPINION,
