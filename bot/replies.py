@@ -190,8 +190,7 @@ class RuleSet:
     length: tuple[LengthRule, ...]
     told_back: re.Pattern[str] | None = None            # reported_speech: frame
     told_back_end: re.Pattern[str] | None = None        # reported_speech: ends
-    told_back_endorsed: re.Pattern[str] | None = None   # reported_speech: endorsed
-    told_back_declined: re.Pattern[str] | None = None   # reported_speech: declined
+    told_back_endorsed: re.Pattern[str] | None = None   # reported_speech: openers, endorsed
 
     @property
     def codes(self) -> frozenset[str]:
@@ -286,10 +285,15 @@ def load_rules(path: str | Path) -> RuleSet:
         phrases=phrases, required=required, length=length,
         told_back=_compile(told["frame"], name, "reported_speech", "frame") if told else None,
         told_back_end=_compile(told["ends"], name, "reported_speech", "ends") if told else None,
-        told_back_endorsed=_compile(told["endorsed"], name, "reported_speech", "endorsed")
-        if told else None,
-        told_back_declined=_compile(told["declined"], name, "reported_speech", "declined")
-        if told else None)
+        told_back_endorsed=_agreement(told, name) if told else None)
+
+
+def _agreement(told: dict[str, Any], file: str) -> re.Pattern[str]:
+    """A whole answer that agrees: any ``openers`` ("and", "honestly"), then one of the
+    ``endorsed`` answers, then nothing but punctuation."""
+    openers = _compile(told["openers"], file, "reported_speech", "openers").pattern
+    endorsed = _compile(told["endorsed"], file, "reported_speech", "endorsed").pattern
+    return re.compile(rf"\W*(?:(?:{openers})\W*)*(?:{endorsed})\W*")
 
 
 def available_languages() -> tuple[str, ...]:
@@ -380,9 +384,9 @@ def _told_back(sentence: str, following: str, rules: RuleSet) -> tuple[int, int]
     ("you asked whether you should write to him"): from a ``reported_speech`` frame to
     the first of its ``ends`` (a colon, a new clause of the writer's) or the sentence's
     end; ``None`` if there is none.  Those words are theirs, not the writer's advice,
-    unless the writer endorses them after the clause or at the start of the *following*
-    sentence ("..., and I think you should", "Yes, do.").  The rest of the sentence is
-    the writer's and is read."""
+    unless the rest of the sentence or the *following* sentence is an answer that agrees
+    ("..., and I think you should.", "Yes, do.").  The rest of the sentence is the
+    writer's and is read."""
     if rules.told_back is None:
         return None
     frame = rules.told_back.search(sentence)
@@ -390,23 +394,20 @@ def _told_back(sentence: str, following: str, rules: RuleSet) -> tuple[int, int]
         return None
     end = rules.told_back_end.search(sentence, frame.end())
     stop = end.start() if end else len(sentence)
-    if _endorses(sentence[stop:], rules) or _endorses(following, rules):
+    rest = sentence[stop:]
+    if rest.lstrip().startswith("("):
+        # an aside answers in its first words: "(I would, a quick note often helps)"
+        rest = re.split(r"[,;)]", rest.lstrip()[1:], maxsplit=1)[0]
+    if _endorses(rest, rules) or _endorses(following, rules):
         return None
     return frame.start(), stop
 
 
-# An answer that agrees is short ("Yes, do.", "I think that's a good idea."); a longer one
-# says what it advises in words the rules read themselves.
-_ENDORSEMENT_WORDS = 10
-
-
 def _endorses(answer: str, rules: RuleSet) -> bool:
     """Whether *answer* (the rest of the sentence after a told-back clause, or the next
-    sentence) agrees with it: short, an ``endorsed`` word, and no ``declined`` one ("I
-    think you should leave that to us" declines)."""
-    return (len(_WORD_RE.findall(answer)) <= _ENDORSEMENT_WORDS
-            and rules.told_back_endorsed.search(answer) is not None
-            and rules.told_back_declined.search(answer) is None)
+    sentence) is, as a whole, an answer that agrees ("Yes, do.", "That's what I'd do.");
+    one that says more ("I would wait for our decision first") is read by the rules."""
+    return rules.told_back_endorsed.fullmatch(answer) is not None
 
 
 # A told-back clause may follow a few words ("In your e-mail you asked whether ...") and

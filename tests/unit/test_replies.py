@@ -2236,6 +2236,21 @@ TOLD_BACK = [
      "suggests-contacting-harasser"),
     ("de", "non-actionable", "Sie haben gefragt, ob Sie einen Kurier-Artikel über Ihren Fall "
      "schreiben sollten. Das würde ich sehr begrüßen.", "pushes-advocacy"),
+    # a third review: only an answer that is agreement as a whole counts
+    ("en", "non-actionable",
+     "You asked whether you should write to him. I would wait for our decision first.", None),
+    ("en", "non-actionable",
+     "You asked whether you should write to him. Yes, that's an understandable impulse.", None),
+    ("en", "non-actionable", "You said you might have overreacted. I'd say you reacted like "
+     "anyone would.", None),
+    ("de", "non-actionable",
+     "Du hast gefragt, ob du ihm schreiben sollst. Ja, das verstehe ich gut.", None),
+    ("en", "non-actionable",
+     "You asked whether you should write to him. That sounds like a good idea.",
+     "suggests-contacting-harasser"),
+    ("de", "non-actionable",
+     "Du hast gefragt, ob du ihm schreiben sollst. Selbstverständlich.",
+     "suggests-contacting-harasser"),
 ]
 
 
