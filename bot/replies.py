@@ -415,6 +415,13 @@ def _endorses(answer: str, rules: RuleSet) -> bool:
 _PREAMBLE_WORDS = 4
 
 
+def _only_told_back(sentence: str, told: tuple[int, int] | None) -> bool:
+    """Whether the clause *told* back is all *sentence* says: nothing after it, and at
+    most :data:`_PREAMBLE_WORDS` words before it."""
+    return (told is not None and not re.search(r"\w", sentence[told[1]:])
+            and len(re.findall(r"\w+", sentence[:told[0]])) <= _PREAMBLE_WORDS)
+
+
 def _first_own(pattern: re.Pattern[str], sentence: str,
                told: tuple[int, int] | None) -> re.Match[str] | None:
     """The first match of *pattern* in *sentence* that does not lie wholly in the clause
@@ -608,9 +615,7 @@ def check(text: str, *, lang: str = "en", outcome: str | None = None,
     if learned:
         # A sentence that only tells the person's words back is not the writer's.
         own = [(span, sentence) for span, (sentence, _), told_here
-               in zip(sentences, collapsed, told)
-               if told_here is None or re.search(r"\w", sentence[told_here[1]:])
-               or len(re.findall(r"\w+", sentence[:told_here[0]])) > _PREAMBLE_WORDS]
+               in zip(sentences, collapsed, told) if not _only_told_back(sentence, told_here)]
         spans += _model_findings(text, [span for span, _ in own],
                                  [sentence for _, sentence in own], rules,
                                  {f.code for f in (*findings, *spans)}, lang, outcome, audience,
