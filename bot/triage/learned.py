@@ -100,7 +100,7 @@ def _out_of_author(directory: Path) -> tuple[dict, ...]:
     probabilities (``model``) and the categories suggested without a weighing or a
     second look (``engine``).  Slow: one model per training file."""
     from bot.triage.rules import load_rules    # here: the scorer imports this module
-    from bot.triage.scorer import score_report
+    from bot.triage.scorer import score_with_opinions
 
     by_file = {name: corpus_cases(directory, [name], "triage corpus")
                for name in TRAINING_FILES}
@@ -111,13 +111,12 @@ def _out_of_author(directory: Path) -> tuple[dict, ...]:
                      categories=TRAINED_CATEGORIES, threshold=THRESHOLD, about=ABOUT)
         model = learned.model_from_data(data, f"model without {held}", SCHEMA)
         for case in cases:
-            said: dict = {}
-            found = score_report(case["text"], load_rules(case["lang"]), model=model,
-                                 second_look=False, weighing=False, opinions=said)
+            found, said = score_with_opinions(case["text"], load_rules(case["lang"]),
+                                              model=model, second_look=False, weighing=False)
             opinions.append({"case": case, "author": held, "lang": case["lang"],
                              "chars": len(case["text"]),
-                             "labels": case["labels"], "rules": said["rules"],
-                             "model": said["model"],
+                             "labels": case["labels"], "rules": said.rules,
+                             "model": said.model,
                              "engine": {s.category for s in found if s.suggested}})
     return tuple(opinions)
 

@@ -16,6 +16,7 @@ import math
 import re
 import unicodedata
 from bisect import bisect_right
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Iterator
 from urllib.parse import urlsplit
@@ -499,21 +500,48 @@ def _personal_email(text: str, rules: TriageRules) -> int | None:
     return None
 
 
+@dataclass(frozen=True)
+class Opinions:
+    """The two first opinions on one report, what the weighing is trained on: the rules'
+    scores before the model's say and the model's probabilities (0 where a veto holds)."""
+
+    rules: dict[str, float]
+    model: dict[str, float]
+
+
 def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
                  board: str | None = None, learned: bool = True,
                  model: LearnedModel | None = None,
                  second_look: LearnedModel | bool = True,
-                 weighing: Weighing | bool = True,
-                 opinions: dict | None = None) -> list[Suggestion]:
+                 weighing: Weighing | bool = True) -> list[Suggestion]:
     """Suggestions for *text* under *rules* (see :func:`bot.triage.suggest_report`).
 
     With *learned*, the trained model (:mod:`bot.triage.learned`; *model* instead of the
     committed one) has its say too; for the categories the weighing knows (*weighing*:
     the committed one when True, none when False) rules and model are weighed together
     (:mod:`bot.triage.weighing`); then the second look (*second_look*: the committed one
-    when True, none when False) may withdraw a doxxing suggestion.  *opinions*, when
-    given, receives the rules' scores before the model's say (``rules``) and the
-    model's probabilities (``model``): what the weighing is trained on."""
+    when True, none when False) may withdraw a doxxing suggestion."""
+    return _score(text, rules, links=links, board=board, learned=learned, model=model,
+                  second_look=second_look, weighing=weighing, keep=False)[0]
+
+
+def score_with_opinions(text: str, rules: TriageRules, *, model: LearnedModel | None = None,
+                        second_look: LearnedModel | bool = True,
+                        weighing: Weighing | bool = True
+                        ) -> tuple[list[Suggestion], Opinions]:
+    """As :func:`score_report` with the model, and the report's :class:`Opinions`: what
+    training the weighing needs (the model's probabilities for the weighed categories
+    are read whatever the report's length)."""
+    found, opinions = _score(text, rules, links=(), board=None, learned=True, model=model,
+                             second_look=second_look, weighing=weighing, keep=True)
+    assert opinions is not None
+    return found, opinions
+
+
+def _score(text: str, rules: TriageRules, *, links: Iterable[str], board: str | None,
+           learned: bool, model: LearnedModel | None, second_look: LearnedModel | bool,
+           weighing: Weighing | bool, keep: bool) -> tuple[list[Suggestion], Opinions | None]:
+    """:func:`score_report`'s work; with *keep*, the :class:`Opinions` too."""
     if not isinstance(text, str):
         raise TypeError(f"a report's text must be a string, not {type(text).__name__}")
     if isinstance(links, (str, bytes)):
@@ -584,13 +612,13 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
     for category in capped:
         scores[category] = rules.works_cap[category]
 
-    # The weighing decides long reports only; training (*opinions*) wants its inputs always.
+    # The weighing decides long reports only; training (*keep*) wants its inputs always.
     weigh = None
     if learned and weighing is not False:
         weigh = load_weighing() if weighing is True else weighing
         if len(text) <= weigh.from_chars:
             weigh = None
-    weighed = weigh is not None or opinions is not None
+    weighed = weigh is not None or keep
     before = dict(scores)            # the rules' say, for the weighing
     heard: dict[str, float] = {}     # the model's probabilities, vetoed ones as 0
     agreed: dict[str, float] = {}    # the model's probability where it agrees
@@ -619,8 +647,7 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
                   else math.nextafter(agreed[category], 0.0))
         hits[category].append((weight, rules.words["capped"]))
 
-    if opinions is not None:
-        opinions.update(rules=before, model=heard)
+    opinions = Opinions(rules=before, model=heard) if keep else None
     if weigh is not None and heard:
         _weigh(rules, weigh, before, heard, scores, hits)
 
@@ -677,4 +704,4 @@ def score_report(text: str, rules: TriageRules, *, links: Iterable[str] = (),
             evidence=tuple(evidence[:MAX_EVIDENCE]),
             route=rules.routes.get(category, entry.route), public=entry.public))
     suggestions.sort(key=lambda s: (-s.score, s.category))
-    return suggestions
+    return suggestions, opinions

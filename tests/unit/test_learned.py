@@ -228,7 +228,7 @@ def _weighing(line: float, from_chars: int = 100):
 
 def test_the_weighing_withdraws_or_makes_a_suggestion_in_long_reports_only():
     from bot.triage.rules import load_rules
-    from bot.triage.scorer import WITHDRAWN, score_report
+    from bot.triage.scorer import WITHDRAWN, score_report, score_with_opinions
 
     rules = load_rules("en")
     text = ("Someone keeps adding the restaurant's street address to the article about the "
@@ -237,10 +237,9 @@ def test_the_weighing_withdraws_or_makes_a_suggestion_in_long_reports_only():
                                                  weighing=False)}
     assert first["doxxing"].suggested
     # The model's probability stands for the chance: a line above it withdraws.
-    said: dict = {}
-    score_report(text, rules, second_look=False, weighing=False, opinions=said)
-    p = said["model"]["doxxing"]
-    assert said["rules"]["doxxing"] >= 0.5
+    _, said = score_with_opinions(text, rules, second_look=False, weighing=False)
+    p = said.model["doxxing"]
+    assert said.rules["doxxing"] >= 0.5
     out = {s.category: s for s in score_report(text, rules, second_look=False,
                                                weighing=_weighing(min(0.99, p + 0.01)))}
     assert not out["doxxing"].suggested and out["doxxing"].score <= WITHDRAWN
