@@ -8,7 +8,8 @@ with a stable code, a severity, one sentence saying what to change, and where.
 
 The rules are data (``bot/data/replies/<lang>.yaml``, schema beside them): phrase rules
 matched per sentence (an ``unless`` pattern in the same sentence cancels a match, e.g.
-"this is not your fault"), required rules for things a reply must contain, and a
+"this is not your fault"; a rule marked ``healthy`` says its ``unless`` is a healthy use
+of the code's words that the learned model below may not overrule either), required rules for things a reply must contain, and a
 minimum length.  The person's own question or plan told back to them ("you asked whether
 you should write to him", the rules' ``reported_speech``) is their words, not the
 writer's advice, and raises nothing.  The checker suggests; the functionary decides.
@@ -17,8 +18,8 @@ A learned second opinion follows the rules for the phrasing codes (:data:`MODEL_
 never for something missing or a short reply): a logistic regression per code over the
 words of one sentence (:mod:`bot.learned`, the kind triage uses too; the model is
 ``bot/data/replies/model.json``).  When a code the rules did not raise gets a
-probability of at least the model's threshold in some sentence, the sentence gets a
-warning saying a model raised it.  When it was introduced, leaving one of the five
+probability of at least the model's threshold in some sentence (one that no ``healthy``
+rule of the code excuses), the sentence gets a warning saying a model raised it.  When it was introduced, leaving one of the five
 development authors of the day out at a time, the model alone found 75 of that author's
 243 phrasing labels with no false code, and rules plus model flagged none of the 116
 good development replies (an earlier experiment with a plainer sentence split: two
@@ -158,6 +159,9 @@ class PhraseRule:
     scope: Scope
     match: re.Pattern[str]
     unless: re.Pattern[str] | None
+    # The ``unless`` names a healthy use of the code's words in general, which the
+    # learned model may not overrule either (not just a narrow fix for this rule's phrase).
+    healthy: bool = False
 
 
 @dataclass(frozen=True)
@@ -199,11 +203,13 @@ class RuleSet:
 
     @cached_property
     def healthy_uses(self) -> dict[str, tuple[re.Pattern[str], ...]]:
-        """Per code, the ``unless`` patterns of its phrase rules: the healthy uses the
-        learned model may not overrule (computed once per language)."""
+        """Per code, the ``unless`` patterns of its phrase rules marked ``healthy``: the
+        healthy uses of the code's words the learned model may not overrule (computed
+        once per language).  Other rules' ``unless`` patterns are narrow exclusions for
+        their own phrase and cancel only that rule's match."""
         found: dict[str, list[re.Pattern[str]]] = {}
         for rule in self.phrases:
-            if rule.unless is not None:
+            if rule.healthy and rule.unless is not None:
                 found.setdefault(rule.code, []).append(rule.unless)
         return {code: tuple(patterns) for code, patterns in found.items()}
 
@@ -267,7 +273,7 @@ def load_rules(path: str | Path) -> RuleSet:
         PhraseRule(r["code"], r["severity"], r["message"], _scope(r.get("scope")),
                    _compile(r["match"], name, f"phrases[{i}]", "match"),
                    _compile(r["unless"], name, f"phrases[{i}]", "unless")
-                   if r.get("unless") else None)
+                   if r.get("unless") else None, r.get("healthy", False))
         for i, r in enumerate(data["phrases"]))
     required = tuple(
         RequiredRule(r["code"], r["severity"], r["message"], _scope(r.get("scope")),
@@ -479,9 +485,11 @@ def _model_findings(text: str, sentences: list[tuple[int, int]], read: list[str]
                     audience: str, model: LearnedModel | None = None) -> list[Finding]:
     """The learned second opinion: one warning per phrasing code the rules did not
     raise, on the sentence the model is surest of, when that reaches its threshold.
-    Not on a sentence where a rule of the code names a healthy use (its ``unless``):
-    the rules know "an administrator will send him a warning" is no advice to the
-    reporter, and the model, which reads words and not who acts, must not overrule it.
+    Not on a sentence where a rule of the code marked ``healthy`` names a healthy use
+    (its ``unless``, :attr:`RuleSet.healthy_uses`): the rules know "an administrator
+    will send him a warning" is no advice to the reporter, and the model, which reads
+    words and not who acts, must not overrule it.  An ``unless`` of a rule not so marked
+    only keeps that rule's own phrase from matching; the model still reads the sentence.
     *read* holds each sentence as the rules read it."""
     model = model or load_model(MODEL, MODEL_SCHEMA)
     if lang not in model.languages:

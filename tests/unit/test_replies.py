@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import shutil
 from pathlib import Path
@@ -540,6 +541,9 @@ def test_shipped_rules_load():
     (lambda d: d["reported_speech"]["ends"].insert(0, "[unclosed"), "reported_speech",
      "ends[0]"),
     (lambda d: d["reported_speech"].pop("frame"), "top level", "reported_speech"),
+    (lambda d: d["phrases"][0].update(healthy="yes"), "phrases[0]", "healthy"),
+    # 'healthy' speaks of the rule's unless patterns: without them it is a mistake
+    (lambda d: d["phrases"][31].update(healthy=True), "phrases[31]", "(the entry itself)"),
 ])
 def test_broken_rules_name_file_entry_and_field(tmp_path, edit, entry, field):
     path = _broken_copy(tmp_path, edit)
@@ -549,6 +553,72 @@ def test_broken_rules_name_file_entry_and_field(tmp_path, edit, entry, field):
     assert message.startswith("en.yaml: ")
     assert f"entry {entry}" in message
     assert f"'{field}" in message
+
+
+def _rule_excusing(lang: str, code: str, sentence: str) -> replies.PhraseRule:
+    """The one phrase rule of *code* in *lang* whose ``unless`` matches *sentence*."""
+    rules = replies.rules_for(lang)
+    read = sentence.lower()
+    found = [r for r in rules.phrases
+             if r.code == code and r.unless is not None and r.unless.search(read)]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def _with_healthy(lang: str, rule: replies.PhraseRule, healthy: bool) -> replies.RuleSet:
+    """*lang*'s rules with *rule* marked ``healthy`` or not."""
+    rules = replies.rules_for(lang)
+    return dataclasses.replace(rules, phrases=tuple(
+        dataclasses.replace(r, healthy=healthy) if r is rule else r for r in rules.phrases))
+
+
+def _model_codes(sentence: str, lang: str, outcome: str, audience: str) -> set[str]:
+    return {f.code for f in check(sentence, lang=lang, outcome=outcome, audience=audience)
+            if f.severity == "warning" and f.code in replies.MODEL_CODES}
+
+
+def test_an_unless_not_marked_healthy_does_not_silence_the_model(monkeypatch):
+    """The e-mail-address rule's unless ("support", "team", "project": a service's
+    address) only keeps that rule from reading a helpline's address; it is not marked
+    healthy, so the model still flags a sentence it matches (a development sentence,
+    author_n, labelled shares-confidential-details: it names where the report came
+    from).  Marked healthy, the same unless would hide it."""
+    sentence = ("Nothing's being done on our end, and it might ease your mind to know the "
+                "complaint came in through the university's course coordinator, so it's "
+                "nothing personal from anybody on the project.")
+    args = ("en", "non-actionable", "subject")
+    rule = _rule_excusing("en", "shares-confidential-details", sentence)
+    assert not rule.healthy
+    assert "shares-confidential-details" not in _codes(check(
+        sentence, lang="en", outcome="non-actionable", audience="subject", learned=False))
+    assert "shares-confidential-details" in _model_codes(sentence, *args)
+    marked = _with_healthy("en", rule, True)
+    monkeypatch.setattr(replies, "rules_for", lambda lang: marked)
+    assert "shares-confidential-details" not in _model_codes(sentence, *args)
+
+
+def test_a_healthy_unless_silences_the_model_as_well(monkeypatch):
+    """A plain refusal to share is a healthy use of confidentiality's words: the rule that
+    names it is marked healthy and the model, sure as it is, does not flag the sentence of
+    a good development reply (dg7-en-good-veteran-4).  Unmarked, it would."""
+    from bot.learned import load_model
+
+    sentence = "We can't share CheckUser results or who filed it."
+    args = ("en", "malicious-report-subject", "subject")
+    model = load_model(replies.MODEL, replies.MODEL_SCHEMA)
+    chance = model.probabilities(replies.model_text(sentence, lang="en",
+                                                    outcome=args[1], audience=args[2]))
+    assert chance["shares-confidential-details"] >= model.threshold
+    healthy = [r for r in replies.rules_for("en").phrases
+               if r.code == "shares-confidential-details" and r.healthy
+               and r.unless.search(sentence.lower())]
+    assert healthy
+    assert "shares-confidential-details" not in _model_codes(sentence, *args)
+    rules = replies.rules_for("en")
+    unmarked = dataclasses.replace(rules, phrases=tuple(
+        dataclasses.replace(r, healthy=False) for r in rules.phrases))
+    monkeypatch.setattr(replies, "rules_for", lambda lang: unmarked)
+    assert "shares-confidential-details" in _model_codes(sentence, *args)
 
 
 def test_a_yaml_syntax_error_names_the_file_and_line(tmp_path):

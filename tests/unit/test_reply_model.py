@@ -227,8 +227,8 @@ def test_the_model_never_raises_what_the_rules_scope_away():
         replies.MODEL_CODES)
 
 def test_the_model_does_not_overrule_a_rules_healthy_use():
-    """Where a rule of the code names the sentence a healthy use (its ``unless``), the
-    model's warning is not given, however sure the model is."""
+    """Where a rule of the code marked ``healthy`` names the sentence a healthy use (its
+    ``unless``), the model's warning is not given, however sure the model is."""
     from bot.learned import load_model
 
     sentence = "Seine Antwort schwächt Ihre Darstellung in keiner Weise."
