@@ -10,9 +10,10 @@ The rules are data (``bot/data/replies/<lang>.yaml``, schema beside them): phras
 matched per sentence (an ``unless`` pattern in the same sentence cancels a match, e.g.
 "this is not your fault"; a rule marked ``healthy`` says its ``unless`` is a healthy use
 of the code's words that the learned model below may not overrule either), required
-rules for things a reply must contain, and a minimum length.  The person's own question or plan told back to them ("you asked whether
-you should write to him", the rules' ``reported_speech``) is their words, not the
-writer's advice, and raises nothing.  The checker suggests; the functionary decides.
+rules for things a reply must contain, and a minimum length.  The person's own question
+or plan told back to them ("you asked whether you should write to him", the rules'
+``reported_speech``) is their words, not the writer's advice, and raises nothing.  The
+checker suggests; the functionary decides.
 
 A learned second opinion follows the rules for the phrasing codes (:data:`MODEL_CODES`;
 never for something missing or a short reply): a logistic regression per code over the
@@ -20,10 +21,11 @@ words of one sentence (:mod:`bot.learned`, the kind triage uses too; the model i
 ``bot/data/replies/model.json``).  When a code the rules did not raise gets a
 probability of at least the model's threshold in some sentence (one that no ``healthy``
 rule of the code excuses), the sentence gets a warning saying a model raised it.  When
-it was introduced, leaving one of the five development authors of the day out at a
-time, the model alone found 75 of that author's 243 phrasing labels with no false code,
-and rules plus model flagged none of the 116 good development replies (an earlier experiment with a plainer sentence split: two
-false codes, none flagged, precision 0.97).  The rules stay the first opinion.
+it was introduced, leaving one of the five development authors of the day out at a time,
+the model alone found 75 of that author's 243 phrasing labels with no false code, and
+rules plus model flagged none of the 116 good development replies (an earlier experiment
+with a plainer sentence split: two false codes, none flagged, precision 0.97).  The
+rules stay the first opinion.
 
 Training (``scripts/train_models.py``, development files only): each sentence of a
 labelled reply, as the checker cuts it, is labelled with the codes whose rule finding
