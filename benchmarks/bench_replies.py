@@ -85,6 +85,9 @@ def naive_check(text: str, audience: str) -> set[str]:
 # files.  heldout-f and heldout-g: 80 and 70 replies (en, de) by two more held-out authors
 # (session 24), each written beside a file whose misses the rules were then tuned on
 # (dev-rules-only: dev_o, dev_q; the model is not trained on them, replies.RULES_ONLY_FILES).
+# heldout-h: 70 replies (en, de) by a held-out author of session 25, written beside dev_r
+# (also rules-only) with the same slant: replies that recount the conversation, the other
+# party's words and the person's own questions.
 SPLITS = {"dev": replies.TRAINING_FILES,  # what the reply model is trained on
           "heldout": ("heldout", "de_heldout"),
           "heldout-b": ("de_heldout_b",),
@@ -93,6 +96,7 @@ SPLITS = {"dev": replies.TRAINING_FILES,  # what the reply model is trained on
           "heldout-e": ("heldout_e",),
           "heldout-f": ("heldout_f",),
           "heldout-g": ("heldout_g",),
+          "heldout-h": ("heldout_h",),
           "untuned-m": ("untuned_m",),
           "untuned-n": ("untuned_n",),
           "dev-rules-only": replies.RULES_ONLY_FILES}

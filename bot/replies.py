@@ -12,8 +12,9 @@ matched per sentence (an ``unless`` pattern in the same sentence cancels a match
 of the code's words that the learned model below may not overrule either), required
 rules for things a reply must contain, and a minimum length.  The person's own question
 or plan told back to them ("you asked whether you should write to him", the rules'
-``reported_speech``) is their words, not the writer's advice, and raises nothing.  The
-checker suggests; the functionary decides.
+``reported_speech``) is their words, not the writer's advice, and raises nothing; so are
+the other party's words when the writer sets them aside ("he says you started it, but the
+history shows otherwise").  The checker suggests; the functionary decides.
 
 A learned second opinion follows the rules for the phrasing codes (:data:`MODEL_CODES`;
 never for something missing or a short reply): a logistic regression per code over the
@@ -73,11 +74,11 @@ MODEL_CODES = ("disbelief-or-blame", "threatens-or-discourages-victim",
 # Every development file of tests/data/replies/ and nothing held out.
 TRAINING_FILES = ("dev", "de_dev", "de_dev_b", "de_dev_c", "dev_c", "dev_d", "dev_e", "dev_f",
                   "dev_g", "dev_h", "dev_i", "dev_j", "dev_k", "dev_l")
-# Development files the rules are tuned on but the model is not trained on (session 24):
+# Development files the rules are tuned on but the model is not trained on (sessions 24, 25):
 # the model's rows take their labels from rule spans (:func:`training_rows`), and the rules
 # alone miss some flaws of these files that the model catches, so training on them would
 # teach the model that those flawed sentences are healthy.
-RULES_ONLY_FILES = ("dev_o", "dev_q")
+RULES_ONLY_FILES = ("dev_o", "dev_q", "dev_r")
 # Hand-labelled single sentences (tests/data/replies/sentences/): flaws in other words
 # than the rules know, and healthy sentences near them.  The development files teach the
 # model only what the rules find (their spans carry the labels); these teach it wording
@@ -197,6 +198,8 @@ class RuleSet:
     told_back: re.Pattern[str] | None = None            # reported_speech: frame
     told_back_end: re.Pattern[str] | None = None        # reported_speech: ends
     told_back_endorsed: re.Pattern[str] | None = None   # reported_speech: openers, endorsed
+    told_back_others: re.Pattern[str] | None = None     # reported_speech: others
+    told_back_rejected: re.Pattern[str] | None = None   # reported_speech: rejected
 
     @property
     def codes(self) -> frozenset[str]:
@@ -293,7 +296,11 @@ def load_rules(path: str | Path) -> RuleSet:
         phrases=phrases, required=required, length=length,
         told_back=_compile(told["frame"], name, "reported_speech", "frame") if told else None,
         told_back_end=_compile(told["ends"], name, "reported_speech", "ends") if told else None,
-        told_back_endorsed=_agreement(told, name) if told else None)
+        told_back_endorsed=_agreement(told, name) if told else None,
+        told_back_others=_compile(told["others"], name, "reported_speech", "others")
+        if told and told.get("others") else None,
+        told_back_rejected=_compile(told["rejected"], name, "reported_speech", "rejected")
+        if told and told.get("rejected") else None)
 
 
 def _agreement(told: dict[str, Any], file: str) -> re.Pattern[str]:
@@ -387,28 +394,56 @@ def _pieces(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
     yield start, end
 
 
-def _told_back(sentence: str, following: str, rules: RuleSet) -> tuple[int, int] | None:
-    """The clause of *sentence* that tells the person's own question or plan back to them
-    ("you asked whether you should write to him"): from a ``reported_speech`` frame to
-    the first of its ``ends`` (a colon, a new clause of the writer's) or the sentence's
-    end; ``None`` if there is none.  Those words are theirs, not the writer's advice,
-    unless the rest of the sentence or the *following* sentence is an answer that agrees
-    ("..., and I think you should.", "Yes, do.").  The rest of the sentence is the
-    writer's and is read."""
+def _told_back(sentence: str, following: str, rules: RuleSet) -> tuple[tuple[int, int], ...]:
+    """The clauses of *sentence* whose words are someone else's, told back: each runs from
+    a ``reported_speech`` frame to the first of its ``ends`` (a colon, a new clause of the
+    writer's) or the sentence's end.
+
+    The person's own question or plan ("you asked whether you should write to him", a
+    ``frame``) is theirs unless the rest of the sentence after the clause, or (for the
+    last clause) the *following* sentence, is an answer that agrees ("..., and I think
+    you should.", "Yes, do.").  The other party's words ("he answered that you were just
+    as bad", one of ``others``) are theirs only when the writer sets them aside there
+    ("..., but the history shows otherwise.", "I don't accept that.", ``rejected``) and
+    does not agree: relayed without a word against it, blame reads as the writer's.  The
+    rest of the sentence is the writer's and is read."""
     if rules.told_back is None:
-        return None
-    frame = rules.told_back.search(sentence)
-    if frame is None:
-        return None
-    end = rules.told_back_end.search(sentence, frame.end())
-    stop = end.start() if end else len(sentence)
-    rest = sentence[stop:]
-    if rest.lstrip().startswith("("):
-        # an aside answers in its first words: "(I would, a quick note often helps)"
-        rest = re.split(r"[,;)]", rest.lstrip()[1:], maxsplit=1)[0]
-    if _endorses(rest, rules) or _endorses(following, rules):
-        return None
-    return frame.start(), stop
+        return ()
+    clauses: list[tuple[int, int, bool]] = []
+    pos = 0
+    while True:
+        found = [(frame, own) for frame, own in
+                 ((rules.told_back.search(sentence, pos), True),
+                  (rules.told_back_others.search(sentence, pos)
+                   if rules.told_back_others is not None else None, False))
+                 if frame is not None]
+        if not found:
+            break
+        frame, own = min(found, key=lambda item: (item[0].start(), not item[1]))
+        end = rules.told_back_end.search(sentence, frame.end())
+        stop = end.start() if end else len(sentence)
+        clauses.append((frame.start(), stop, own))
+        pos = max(stop, frame.start() + 1)
+    kept = []
+    for number, (start, stop, own) in enumerate(clauses):
+        rest = sentence[stop:]
+        if rest.lstrip().startswith("("):
+            # an aside answers in its first words: "(I would, a quick note often helps)"
+            rest = re.split(r"[,;)]", rest.lstrip()[1:], maxsplit=1)[0]
+        answers = (rest, following) if number == len(clauses) - 1 else (rest,)
+        if any(_endorses(answer, rules) for answer in answers):
+            continue
+        if not own and not any(_rejects(answer, rules) for answer in answers):
+            continue
+        kept.append((start, stop))
+    return tuple(kept)
+
+
+def _rejects(answer: str, rules: RuleSet) -> bool:
+    """Whether *answer* sets the other party's words aside ("but the diffs don't support
+    that", "Das sehe ich nicht so.")."""
+    return rules.told_back_rejected is not None and \
+        rules.told_back_rejected.search(answer) is not None
 
 
 def _endorses(answer: str, rules: RuleSet) -> bool:
@@ -423,22 +458,27 @@ def _endorses(answer: str, rules: RuleSet) -> bool:
 _PREAMBLE_WORDS = 4
 
 
-def _only_told_back(sentence: str, told: tuple[int, int] | None) -> bool:
-    """Whether the clause *told* back is all *sentence* says: nothing after it, and at
-    most :data:`_PREAMBLE_WORDS` words before it."""
-    return (told is not None and not re.search(r"\w", sentence[told[1]:])
-            and len(re.findall(r"\w+", sentence[:told[0]])) <= _PREAMBLE_WORDS)
+def _only_told_back(sentence: str, told: tuple[tuple[int, int], ...]) -> bool:
+    """Whether the clauses *told* back are all *sentence* says: nothing after the last,
+    and at most :data:`_PREAMBLE_WORDS` words outside them before it."""
+    if not told or re.search(r"\w", sentence[told[-1][1]:]):
+        return False
+    outside, pos = 0, 0
+    for start, stop in told:
+        outside += len(re.findall(r"\w+", sentence[pos:start]))
+        pos = stop
+    return outside <= _PREAMBLE_WORDS
 
 
 def _first_own(pattern: re.Pattern[str], sentence: str,
-               told: tuple[int, int] | None) -> re.Match[str] | None:
-    """The first match of *pattern* in *sentence* that does not lie wholly in the clause
+               told: tuple[tuple[int, int], ...]) -> re.Match[str] | None:
+    """The first match of *pattern* in *sentence* that does not lie wholly in a clause
     *told* back."""
-    if told is None:
+    if not told:
         return pattern.search(sentence)
-    start, stop = told
     return next((found for found in pattern.finditer(sentence)
-                 if found.start() < start or found.end() > stop), None)
+                 if not any(start <= found.start() and found.end() <= stop
+                            for start, stop in told)), None)
 
 
 # A signature block's delimiter, a line of "--" (RFC 3676's "-- "): a ticket system's footer

@@ -541,6 +541,10 @@ def test_shipped_rules_load():
     (lambda d: d["reported_speech"]["ends"].insert(0, "[unclosed"), "reported_speech",
      "ends[0]"),
     (lambda d: d["reported_speech"].pop("frame"), "top level", "reported_speech"),
+    (lambda d: d["reported_speech"]["rejected"].insert(0, "(unclosed"), "reported_speech",
+     "rejected[0]"),
+    # the other party's words with nothing that could set them aside: a mistake
+    (lambda d: d["reported_speech"].pop("rejected"), "top level", "reported_speech"),
     (lambda d: d["phrases"][0].update(healthy="yes"), "phrases[0]", "healthy"),
     # 'healthy' speaks of the rule's unless patterns: without them it is a mistake
     (lambda d: d["phrases"][31].update(healthy=True), "phrases[31]", "(the entry itself)"),
@@ -2324,6 +2328,62 @@ TOLD_BACK = [
 ]
 
 
+# Session 25, from dev_r (replies that recount the conversation): the other party's words
+# told, several told-back clauses in one sentence, German frames with the subject in front
+# of a second conjunct, a colon inside a page name; each beside its agreeing answer.
+TOLD_BACK_OF_SESSION_25 = [
+    ("en", "non-actionable", "He answered in the thread that you were just as bad and that it "
+     "takes two to have an argument. I don't accept that framing.", None),
+    # the other party's blame relayed without a word against it reads as the writer's
+    ("en", "non-actionable", "He answered in the thread that it takes two to have an argument.",
+     "disbelief-or-blame"),
+    ("en", "non-actionable", "He says you provoked him first, which the diffs bear out.",
+     "disbelief-or-blame"),
+    ("de", "non-actionable", "Er meint, ihr hättet euch gegenseitig hochgeschaukelt. Ganz von "
+     "der Hand zu weisen ist das nicht.", "disbelief-or-blame"),
+    ("en", "non-actionable", "His answer was that you had provoked him, which the evidence does "
+     "not support.", None),
+    ("en", "non-actionable", "He says he'd like to talk it out with you directly; you do not "
+     "need to reply.", None),
+    ("de", "non-actionable", "Er gibt an, nur auf Ihre Reverts reagiert zu haben. Das "
+     "rechtfertigt sein Verhalten nicht.", None),
+    ("de", "non-actionable", "Er sagt, er wolle das mit dir klären, vielleicht schreibst du ihm "
+     "einfach mal eine freundliche Mail.", "suggests-contacting-harasser"),
+    ("en", "non-actionable", "He said you started it, but the history shows otherwise.", None),
+    ("en", "non-actionable", "He claims you provoked him. The diffs don't support that.", None),
+    ("en", "non-actionable", "She says you should have ignored him, but that is not how we see "
+     "it.", None),
+    ("en", "non-actionable", "He said you started it, and honestly he has a point.",
+     "disbelief-or-blame"),
+    ("en", "non-actionable", "He said you were overreacting. He's not wrong.",
+     "disbelief-or-blame"),
+    ("en", "non-actionable", "She wrote that you brought this on yourself, which is fair.",
+     "disbelief-or-blame"),
+    ("en", "non-actionable", "He says it takes two, and I'd say that's about right.",
+     "disbelief-or-blame"),
+    ("en", "non-actionable", "You wanted to know whether his comments on Talk:Eastmoor Viaduct "
+     "counted as harassment, and whether you should reply to him there.", None),
+    ("en", "non-actionable", "He said you started it, which the diffs do not support, and you "
+     "asked whether you should reply to him.", None),
+    ("de", "non-actionable", "Er hat in der VM geantwortet, ihr hättet euch beide nichts "
+     "geschenkt. Das sehe ich nicht so.", None),
+    ("de", "non-actionable", "Sie sagt, du hättest überreagiert; das sehe ich nicht so.", None),
+    ("de", "non-actionable", "Er hat geschrieben, du hättest angefangen, und da hat er nicht "
+     "unrecht.", "disbelief-or-blame"),
+    ("de", "non-actionable", "Er sagt, du seist selbst schuld, und ich gebe ihm recht.",
+     "disbelief-or-blame"),
+    ("de", "non-actionable", "Sie fragten auch, ob Sie zusätzlich Anzeige erstatten sollten.",
+     None),
+    ("de", "non-actionable", "Sie hatten berichtet, dass ein Teilnehmer Bemerkungen über Ihre "
+     "Kleidung gemacht hat, und gefragt, ob Sie bei künftigen Treffen mit ihm rechnen müssen.",
+     None),
+    ("de", "non-actionable", "Du hattest gefragt, ob das ein Angriff ist, und ob du dir ein "
+     "dickeres Fell zulegen solltest.", None),
+    ("de", "non-actionable", "Sie berichten, dass er Ihren Namen veröffentlicht, und schreiben, "
+     "Sie überlegten, sich an eine Lokalzeitung zu wenden.", None),
+]
+
+
 @pytest.mark.parametrize("lang, text", [
     ("en", "You asked who reported you, it was the editor you clashed with at the meetup."),
     ("de", "Sie haben gefragt, wer Sie gemeldet hat, es war Benutzerin Kranich, die Sie aus "
@@ -2335,7 +2395,7 @@ def test_an_answer_after_the_persons_question_is_the_writers(lang, text):
     assert "shares-confidential-details" in found, found
 
 
-@pytest.mark.parametrize("lang, outcome, text, code", TOLD_BACK)
+@pytest.mark.parametrize("lang, outcome, text, code", TOLD_BACK + TOLD_BACK_OF_SESSION_25)
 def test_the_persons_own_question_told_back_raises_nothing(lang, outcome, text, code):
     found = _codes(check(text, lang=lang, outcome=outcome, audience="reporter")) \
         & set(replies.MODEL_CODES)
@@ -2508,26 +2568,95 @@ def test_sorrow_for_what_the_person_went_through_is_no_emotional_outcome(text, f
     assert ("emotional-outcome" in found) is flagged, found
 
 
-# dev_o, dev_q: the rules were tuned on them, the model is not trained on them
-# (RULES_ONLY_FILES).  The model's false alarms on them are kept visible.
-RULES_ONLY_MODEL_FALSE_ALARMS = {"do15-ch-good-11", "do15-de-du-good-03", "dq17-en-good-14",
-                                 "dq17-de-du-shares-confidential-details-01"}
+# dev_o, dev_q, dev_r: the rules were tuned on them, the model is not trained on them
+# (RULES_ONLY_FILES).  What the checker still gets wrong on them is kept visible.
+_MODEL_FALSE_ALARM = "the model's false alarm on a good reply"
+_INVENTED_DOMAIN = ("an affiliate's staff address at an invented .example domain (the real "
+                    "affiliates' domains are in bot/data/wikimedia.yaml)")
+RULES_ONLY_KNOWN_WRONG = {
+    "do15-ch-good-11": _MODEL_FALSE_ALARM, "do15-de-du-good-03": _MODEL_FALSE_ALARM,
+    "dq17-en-good-14": _MODEL_FALSE_ALARM,
+    "dq17-de-du-shares-confidential-details-01": _MODEL_FALSE_ALARM,
+    "r25a-en-good-break-your-call": _MODEL_FALSE_ALARM,
+    "r25a-de-du-freundliche-wikimail": _MODEL_FALSE_ALARM,
+    "r25a-de-du-good-kurier-deine-entscheidung": _MODEL_FALSE_ALARM,
+    "r25a-en-wmuk-good-exclusion": _INVENTED_DOMAIN,
+    "r25a-de-sie-wmde-gespraech-zu-dritt": _INVENTED_DOMAIN,
+    "r25a-de-du-polizei-zieht-sich": "a missed flaw: the police discouraged in the answer to "
+                                     "the person's question, the police named only in it",
+}
 
 
 @pytest.mark.parametrize("case", [
     pytest.param(c, id=f"rules-only:{c['id']}", marks=[pytest.mark.xfail(
-        strict=True, reason="the model's false alarm on a good reply")]
-        if c["id"] in RULES_ONLY_MODEL_FALSE_ALARMS else [])
+        strict=True, reason=RULES_ONLY_KNOWN_WRONG[c["id"]])]
+        if c["id"] in RULES_ONLY_KNOWN_WRONG else [])
     for name in replies.RULES_ONLY_FILES
     for c in yaml.safe_load((DATA / f"{name}.yaml").read_text(encoding="utf-8"))["cases"]])
 def test_rules_only_development_reply_raises_exactly_its_labelled_codes(case):
     assert _check_case(case) == set(case["expect"])
 
 
+# Cue classes written from dev_r's misses and false alarms (session 25), in sentences of
+# our own, each beside a near miss.
+ADVOCACY = "pushes-advocacy"
+REVIEW_CUE_CLASSES_OF_SESSION_25 = [
+    # the opinion on guilt with the verb in front ("ehrlich gesagt halte ich ihn ...")
+    ("de", "non-actionable", "reporter", OPINION,
+     "Und ehrlich gesagt halte ich ihn auch für den Urheber, das Muster ist zu deutlich.", True),
+    ("de", "non-actionable", "reporter", OPINION, "Persönlich halte ich ihn für den Täter.", True),
+    ("de", "non-actionable", "reporter", OPINION,
+     "Für die Sperre halte ich die Belege nicht für ausreichend.", False),
+    ("de", "non-actionable", "reporter", OPINION,
+     "Ehrlich gesagt halte ich das für eine gute Frage.", False),
+    # the decision itself regretted to the sanctioned person
+    ("de", "actionable", "subject", EMOTION,
+     "Mir persönlich tut diese Entscheidung wirklich leid.", True),
+    ("de", "actionable", "subject", EMOTION, "Die Sperre tut mir ehrlich leid.", True),
+    ("de", "actionable", "reporter", EMOTION,
+     "Mir tut es leid, dass Sie so lange warten mussten.", False),
+    # a piece about the person's case pitched as what the community needs to read
+    ("en", "actionable", "reporter", ADVOCACY, "A Signpost op-ed built around your case is "
+     "exactly what the community needs to read right now.", True),
+    ("en", "actionable", "reporter", ADVOCACY,
+     "What the community needs to see is that we act on reports like yours.", False),
+    # a cleared subject's edits watched
+    ("en", "malicious-report-subject", "subject", JUDGE, "I'll be keeping half an eye on the "
+     "page for a while, including your edits there.", True),
+    ("en", "malicious-report-subject", "subject", JUDGE,
+     "If anyone keeps an eye on your edits in a way that feels like hounding, tell me.", False),
+    # the writer's own step, another's letter, the process for accounts still to come
+    ("en", "non-actionable", "reporter", CONTACT, "I've removed the two personal comments and "
+     "left him a note on his talk page.", False),
+    ("en", "non-actionable", "reporter", CONTACT,
+     "Why not leave him a note on his talk page?", True),
+    ("en", "actionable", "reporter", CONTACT,
+     "You could also have a solicitor send him a letter before claim.", False),
+    ("de", "non-actionable", "reporter", CONTACT,
+     "Ich habe den Satz entfernt und ihm auf seiner Disk einen Hinweis hinterlassen.", False),
+    ("de", "non-actionable", "reporter", CONTACT, "Danke für Ihre Nachricht zu den Bearbeitungen "
+     "auf Ihrer Benutzerseite.", False),
+    ("en", "referred", "reporter", "promises-outcome", "If new accounts appear, write to the "
+     "stewards and they will be locked for their behaviour alone.", False),
+    ("en", "referred", "reporter", "promises-outcome",
+     "Don't worry, he will definitely be blocked.", True),
+    # the concept of a real name, a blocking admin reached by e-mail
+    ("de", "actionable", "subject", CONFIDENTIAL, "Anlass waren Beiträge, in denen Sie einen "
+     "anderen Benutzer mit seinem vermuteten Klarnamen angesprochen haben.", False),
+    ("de", "actionable", "subject", CONFIDENTIAL, "Sie können den sperrenden Administrator per "
+     "E-Mail anschreiben.", False),
+    ("de", "actionable", "reporter", CONFIDENTIAL,
+     "Die Verwarnung haben wir ihm per E-Mail geschickt.", True),
+    # reporting to the press ruled out with "weder ... noch"
+    ("de", "referred", "reporter", ADVOCACY, "Bitte wenden Sie sich während der Prüfung weder "
+     "an Wikimedia Deutschland noch an die Presse.", False),
+]
+
+
 @pytest.mark.parametrize("lang, outcome, audience, code, text, flagged",
                          REVIEW_CUE_CLASSES_OF_SESSION_18 + REVIEW_CUE_CLASSES_OF_SESSION_19
                          + REVIEW_CUE_CLASSES_OF_SESSION_20 + REVIEW_CUE_CLASSES_OF_SESSION_21
-                         + REVIEW_CUE_CLASSES_OF_SESSION_24)
+                         + REVIEW_CUE_CLASSES_OF_SESSION_24 + REVIEW_CUE_CLASSES_OF_SESSION_25)
 def test_review_cue_classes(lang, outcome, audience, code, text, flagged):
     assert _flagged_by_rules(lang, outcome, audience, code, text) is flagged
 
