@@ -602,27 +602,28 @@ def test_an_unless_not_marked_healthy_does_not_silence_the_model(monkeypatch):
 
 
 def test_a_healthy_unless_silences_the_model_as_well(monkeypatch):
-    """A plain refusal to share is a healthy use of confidentiality's words: the rule that
-    names it is marked healthy and the model, sure as it is, does not flag the sentence of
-    a good development reply (dg7-en-good-veteran-4).  Unmarked, it would."""
+    """The writer's own talk page offered to listen is a healthy use of contact words: the
+    rule that names it is marked healthy, and the model, sure as it is, does not flag the
+    sentence of a development reply (dq17-en-no-support-resources-01, labelled only with
+    the missing resources).  Unmarked, it would."""
     from bot.learned import load_model
 
-    sentence = "We can't share CheckUser results or who filed it."
-    args = ("en", "malicious-report-subject", "subject")
+    sentence = ("If you ever want to talk it through, my talk page and e-mail are always "
+                "open, and I'm happy to just listen.")
+    code, args = "suggests-contacting-harasser", ("en", "non-actionable", "reporter")
     model = load_model(replies.MODEL, replies.MODEL_SCHEMA)
     chance = model.probabilities(replies.model_text(sentence, lang="en",
                                                     outcome=args[1], audience=args[2]))
-    assert chance["shares-confidential-details"] >= model.threshold
+    assert chance[code] >= model.threshold
     healthy = [r for r in replies.rules_for("en").phrases
-               if r.code == "shares-confidential-details" and r.healthy
-               and r.unless.search(sentence.lower())]
+               if r.code == code and r.healthy and r.unless.search(sentence.lower())]
     assert healthy
-    assert "shares-confidential-details" not in _model_codes(sentence, *args)
+    assert code not in _model_codes(sentence, *args)
     rules = replies.rules_for("en")
     unmarked = dataclasses.replace(rules, phrases=tuple(
         dataclasses.replace(r, healthy=False) for r in rules.phrases))
     monkeypatch.setattr(replies, "rules_for", lambda lang: unmarked)
-    assert "shares-confidential-details" in _model_codes(sentence, *args)
+    assert code in _model_codes(sentence, *args)
 
 
 def test_a_yaml_syntax_error_names_the_file_and_line(tmp_path):
@@ -2570,16 +2571,15 @@ def test_sorrow_for_what_the_person_went_through_is_no_emotional_outcome(text, f
 
 # dev_o, dev_q, dev_r: the rules were tuned on them, the model is not trained on them
 # (RULES_ONLY_FILES).  What the checker still gets wrong on them is kept visible.
-_MODEL_FALSE_ALARM = "the model's false alarm on a good reply"
+_MODEL_FALSE_ALARM = "the model's false alarm: a code the reply is not labelled with"
 _INVENTED_DOMAIN = ("an affiliate's staff address at an invented .example domain (the real "
                     "affiliates' domains are in bot/data/wikimedia.yaml)")
+# (The model learns the good replies of these files since session 25; the model's false
+# alarms on six of them went with that.)
 RULES_ONLY_KNOWN_WRONG = {
-    "do15-ch-good-11": _MODEL_FALSE_ALARM, "do15-de-du-good-03": _MODEL_FALSE_ALARM,
-    "dq17-en-good-14": _MODEL_FALSE_ALARM,
     "dq17-de-du-shares-confidential-details-01": _MODEL_FALSE_ALARM,
-    "r25a-en-good-break-your-call": _MODEL_FALSE_ALARM,
-    "r25a-de-du-freundliche-wikimail": _MODEL_FALSE_ALARM,
-    "r25a-de-du-good-kurier-deine-entscheidung": _MODEL_FALSE_ALARM,
+    "do15-de-du-disbelief-or-blame-01": "a flaw only the model found, until it learned the "
+                                        "rules-only files' good replies (session 25)",
     "r25a-en-wmuk-good-exclusion": _INVENTED_DOMAIN,
     "r25a-de-sie-wmde-gespraech-zu-dritt": _INVENTED_DOMAIN,
     "r25a-de-du-polizei-zieht-sich": "a missed flaw: the police discouraged in the answer to "

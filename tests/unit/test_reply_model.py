@@ -49,6 +49,12 @@ def test_committed_model_is_a_fresh_training_on_every_development_file_only():
     assert sorted(replies.SENTENCE_FILES) == sorted(p.stem for p in SENTENCES.glob("*.yaml")
                                                     if not p.stem.startswith("heldout"))
     cases = [c for name in replies.TRAINING_FILES for c in _cases(name)]
+    # the rules-only files' good replies only: their flawed ones stay out
+    goods = replies.good_replies(DATA, replies.RULES_ONLY_FILES)
+    assert goods and all(not c["expect"] for c in goods)
+    assert len(goods) == sum(not c["expect"] for name in replies.RULES_ONLY_FILES
+                             for c in _cases(name))
+    cases += goods
     assert data["reports"] == (len(replies.training_rows(cases))
                                + len(replies.sentence_rows(SENTENCES, replies.SENTENCE_FILES)))
     assert data["threshold"] == replies.MODEL_THRESHOLD
