@@ -414,15 +414,8 @@ def _told_back(sentence: str, following: str, rules: RuleSet) -> tuple[tuple[int
         return ()
     clauses: list[tuple[int, int, bool]] = []
     pos = 0
-    while True:
-        found = [(frame, own) for frame, own in
-                 ((rules.told_back.search(sentence, pos), True),
-                  (rules.told_back_others.search(sentence, pos)
-                   if rules.told_back_others is not None else None, False))
-                 if frame is not None]
-        if not found:
-            break
-        frame, own = min(found, key=lambda item: (item[0].start(), not item[1]))
+    while (found := _next_frame(sentence, pos, rules)) is not None:
+        frame, own = found
         end = rules.told_back_end.search(sentence, frame.end())
         stop = end.start() if end else len(sentence)
         clauses.append((frame.start(), stop, own))
@@ -440,6 +433,19 @@ def _told_back(sentence: str, following: str, rules: RuleSet) -> tuple[tuple[int
             continue
         kept.append((start, stop))
     return tuple(kept)
+
+
+def _next_frame(sentence: str, pos: int,
+                rules: RuleSet) -> tuple[re.Match[str], bool] | None:
+    """The first frame in *sentence* from *pos* on, and whether it tells the person's own
+    words (``frame``) rather than the other party's (``others``); the person's own where
+    both start at the same place."""
+    own = rules.told_back.search(sentence, pos) if rules.told_back is not None else None
+    theirs = (rules.told_back_others.search(sentence, pos)
+              if rules.told_back_others is not None else None)
+    if theirs is not None and (own is None or theirs.start() < own.start()):
+        return theirs, False
+    return (own, True) if own is not None else None
 
 
 def _rejects(answer: str, rules: RuleSet) -> bool:
