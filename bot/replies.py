@@ -168,6 +168,8 @@ class PhraseRule:
     # The ``unless`` names a healthy use of the code's words in general, which the
     # learned model may not overrule either (not just a narrow fix for this rule's phrase).
     healthy: bool = False
+    # When only some of the ``unless`` patterns are healthy uses: those (None: all).
+    healthy_only: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -218,7 +220,7 @@ class RuleSet:
         found: dict[str, list[re.Pattern[str]]] = {}
         for rule in self.phrases:
             if rule.healthy and rule.unless is not None:
-                found.setdefault(rule.code, []).append(rule.unless)
+                found.setdefault(rule.code, []).append(rule.healthy_only or rule.unless)
         return {code: tuple(patterns) for code, patterns in found.items()}
 
 
@@ -281,7 +283,8 @@ def load_rules(path: str | Path) -> RuleSet:
         PhraseRule(r["code"], r["severity"], r["message"], _scope(r.get("scope")),
                    _compile(r["match"], name, f"phrases[{i}]", "match"),
                    _compile(r["unless"], name, f"phrases[{i}]", "unless")
-                   if r.get("unless") else None, r.get("healthy", False))
+                   if r.get("unless") else None, bool(r.get("healthy", False)),
+                   _healthy_only(r, name, f"phrases[{i}]"))
         for i, r in enumerate(data["phrases"]))
     required = tuple(
         RequiredRule(r["code"], r["severity"], r["message"], _scope(r.get("scope")),
@@ -304,6 +307,20 @@ def load_rules(path: str | Path) -> RuleSet:
         if told and told.get("others") else None,
         told_back_rejected=_compile(told["rejected"], name, "reported_speech", "rejected")
         if told and told.get("rejected") else None)
+
+
+def _healthy_only(rule: dict[str, Any], file: str, entry: str) -> re.Pattern[str] | None:
+    """The ``unless`` patterns a rule's ``healthy`` list marks (by position), compiled;
+    ``None`` when ``healthy`` is a plain true or false."""
+    marked = rule.get("healthy")
+    if not isinstance(marked, list):
+        return None
+    unless = rule["unless"]
+    for position in marked:
+        if position >= len(unless):
+            raise DataError(f"{file}: entry {entry}, field 'healthy': {position} is not a "
+                            f"position in 'unless' (it has {len(unless)} patterns).")
+    return _compile([unless[position] for position in sorted(marked)], file, entry, "unless")
 
 
 def _agreement(told: dict[str, Any], file: str) -> re.Pattern[str]:

@@ -546,6 +546,8 @@ def test_shipped_rules_load():
     # the other party's words with nothing that could set them aside: a mistake
     (lambda d: d["reported_speech"].pop("rejected"), "top level", "reported_speech"),
     (lambda d: d["phrases"][0].update(healthy="yes"), "phrases[0]", "healthy"),
+    # a position that is not in the rule's unless list
+    (lambda d: d["phrases"][0].update(healthy=[0, 99]), "phrases[0]", "healthy"),
     # 'healthy' speaks of the rule's unless patterns: without them it is a mistake
     (lambda d: d["phrases"][31].update(healthy=True), "phrases[31]", "(the entry itself)"),
 ])
@@ -624,6 +626,23 @@ def test_a_healthy_unless_silences_the_model_as_well(monkeypatch):
         dataclasses.replace(r, healthy=False) for r in rules.phrases))
     monkeypatch.setattr(replies, "rules_for", lambda lang: unmarked)
     assert code in _model_codes(sentence, *args)
+
+
+def test_only_the_unless_patterns_a_healthy_list_marks_silence_the_model():
+    """A rule may mark only some of its unless patterns healthy: the blame rule's policy
+    words ("policy", "section") are a narrow exclusion and hid the model's finding on a
+    labelled sentence (author_c, sc-en-003); its "we never rely only on your word" is a
+    healthy use the model must not overrule (a near miss above)."""
+    flawed = ("Your own edit summaries on the etymology section were fairly sharp too, and "
+              "I think his replies have to be read in that light.")
+    healthy = ("We never rely only on your word or only on his; the logs decide, and here "
+               "they support you.")
+    args = ("en", "non-actionable", "reporter")
+    rule = _rule_excusing("en", "disbelief-or-blame", flawed)
+    assert rule.healthy and rule.healthy_only is not None
+    assert not rule.healthy_only.search(flawed.lower())
+    assert "disbelief-or-blame" in _model_codes(flawed, *args)
+    assert "disbelief-or-blame" not in _model_codes(healthy, *args)
 
 
 def test_a_yaml_syntax_error_names_the_file_and_line(tmp_path):
