@@ -84,7 +84,8 @@ def naive_check(text: str, audience: str) -> set[str]:
 # but their misses have been read, so they sit between the development and held-out
 # files.  heldout-f and heldout-g: 80 and 70 replies (en, de) by two more held-out authors
 # (session 24), each written beside a file whose misses the rules were then tuned on
-# (dev-rules-only: dev_o, dev_q; the model is not trained on them, replies.RULES_ONLY_FILES).
+# (dev-rules-only: dev_o, dev_q, then dev_r and dev_s of session 25; the model learns only
+# their good replies, replies.RULES_ONLY_FILES).
 # heldout-h: 70 replies (en, de) by a held-out author of session 25, written beside dev_r
 # (also rules-only) with the same slant: replies that recount the conversation, the other
 # party's words and the person's own questions.

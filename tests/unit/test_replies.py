@@ -2603,6 +2603,23 @@ RULES_ONLY_KNOWN_WRONG = {
     "r25a-de-sie-wmde-gespraech-zu-dritt": _INVENTED_DOMAIN,
     "r25a-de-du-polizei-zieht-sich": "a missed flaw: the police discouraged in the answer to "
                                      "the person's question, the police named only in it",
+    # dev_s (session 25, replies mostly to subjects): read, partly tuned on, left with these
+    "r25c-en-wd-good-first-warning": _MODEL_FALSE_ALARM,
+    "r25c-en-st-good-lock-explained": _MODEL_FALSE_ALARM,
+    "r25c-de-sie-os-good-cleared-doxxing": _MODEL_FALSE_ALARM,
+    "r25c-de-sie-at-good-event-exclusion": _INVENTED_DOMAIN,
+    "r25c-en-cm-good-mistaken-lookalike": "a public account named to a mistaken reporter read "
+                                          "as identifying someone",
+    "r25c-de-sie-os-legal-uebler-nachrede": "a deadline for a criminal complaint read as "
+                                            "confidential (the flaw, legal advice, is found)",
+    "r25c-de-du-threat-anzeige-zieht-sich": "a social network named as where he wrote read as "
+                                            "advocacy; the police discouraged in other words",
+    "r25c-de-sie-os-threat-keine-anderen-stellen": "social media named in the request not to "
+                                                   "raise it elsewhere read as advocacy",
+    "r25c-en-wd-blame-check-history": "a missed flaw (disbelief-or-blame)",
+    "r25c-en-st-opinion-wont-go-anywhere": "a missed flaw (personal-opinion-on-guilt)",
+    "r25c-en-ts-confidential-interviews": "a missed flaw (shares-confidential-details)",
+    "r25c-de-du-opinion-nehme-ich-dir-nicht-ab": "a missed flaw (personal-opinion-on-guilt)",
 }
 
 
@@ -2666,6 +2683,37 @@ REVIEW_CUE_CLASSES_OF_SESSION_25 = [
      "E-Mail anschreiben.", False),
     ("de", "actionable", "reporter", CONFIDENTIAL,
      "Die Verwarnung haben wir ihm per E-Mail geschickt.", True),
+    # dev_s: the sanctioned (or cleared) person's own reply said to show why; "look at how
+    # one writes"; edits looked in on; "hätten wir erwarten dürfen"; fewer barbs
+    ("en", "actionable", "subject", JUDGE, "I'd add that the tone of your reply to the "
+     "notification rather illustrates why the Committee felt the step was needed.", True),
+    ("en", "actionable", "subject", JUDGE,
+     "Your reply shows that you disagree, and you can say so at ARCA.", False),
+    ("en", "malicious-report-subject", "subject", JUDGE,
+     "Maybe it is good to look a little at how one writes in the reviews.", True),
+    ("en", "malicious-report-subject", "subject", JUDGE,
+     "I had a good look at how the reviews were written and found nothing wrong.", False),
+    ("en", "malicious-report-subject", "subject", JUDGE,
+     "I'll be looking in on your edits there for a while.", True),
+    ("en", "malicious-report-subject", "subject", JUDGE,
+     "Feel free to drop in on my talk page if anything comes up.", False),
+    ("de", "actionable", "subject", JUDGE, "Von jemandem, der selbst Exkursionen geleitet hat, "
+     "hätten wir allerdings erwarten dürfen, dass ein Nein verstanden wird.", True),
+    ("de", "actionable", "subject", JUDGE, "Sie hätten erwarten dürfen, dass wir Sie vorher "
+     "anhören, und das haben wir getan.", False),
+    ("de", "malicious-report-subject", "subject", JUDGE, "Ein paar Spitzen weniger in den "
+     "Zusammenfassungszeilen würden sicher helfen.", True),
+    ("de", "malicious-report-subject", "subject", JUDGE, "Die Meldung sprach von Spitzen in "
+     "deinen Zusammenfassungen; ich habe keine gefunden.", False),
+    # the person's own insult quoted back as the reason for the sanction
+    ("de", "actionable", "subject", JUDGE,
+     "Grund ist, dass du sie zweimal als „Spinnerin\" bezeichnet hast.", False),
+    ("de", "actionable", "subject", JUDGE, "Ehrlich gesagt bist du ein Spinner.", True),
+    ("en", "actionable", "subject", JUDGE,
+     "The block is for calling her a \"liar\" twice on the talk page.", False),
+    # the addressee as the one who might raise a complaint
+    ("en", "actionable", "subject", CONFIDENTIAL,
+     "The rule would apply in the same way to a complaint raised by you.", False),
     # reporting to the press ruled out with "weder ... noch"
     ("de", "referred", "reporter", ADVOCACY, "Bitte wenden Sie sich während der Prüfung weder "
      "an Wikimedia Deutschland noch an die Presse.", False),
