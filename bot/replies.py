@@ -71,6 +71,10 @@ MODEL_CODES = ("disbelief-or-blame", "threatens-or-discourages-victim",
                "suggests-contacting-harasser", "personal-opinion-on-guilt", "pushes-advocacy",
                "counselling-advice", "legal-advice", "emotional-outcome",
                "shares-confidential-details", "judgmental-to-subject")
+# Codes defined for some outcomes only: an emotional outcome is an actionable one told
+# with apology or triumph (issue 8).  The model, which reads only words, keeps to them; a
+# rule may still flag triumph anywhere.
+MODEL_OUTCOMES = {"emotional-outcome": frozenset({"actionable"})}
 # Every development file of tests/data/replies/ and nothing held out.
 TRAINING_FILES = ("dev", "de_dev", "de_dev_b", "de_dev_c", "dev_c", "dev_d", "dev_e", "dev_f",
                   "dev_g", "dev_h", "dev_i", "dev_j", "dev_k", "dev_l")
@@ -536,18 +540,20 @@ def _model_messages(rules: RuleSet, audience: str, outcome: str | None) -> dict[
     """The phrasing codes the model may raise for this audience and outcome, each with
     the message of its first rule that applies.
 
-    An outcome limit on any of a code's rules holds for the model too: it says what the
-    code is about (an emotional outcome is an actionable one told with apology or
-    triumph), and the model cannot tell which rule a sentence resembles.  Audience
-    limits only add wording for one audience (who reported is confidential towards the
-    subject), so one rule of the code applying to the audience is enough.
+    The model may raise a code wherever one of the code's rules applies, within the
+    code's outcomes (:data:`MODEL_OUTCOMES`).  An outcome limit on some rules narrows
+    their phrasings, not the code (watching a cleared person's edits is a flaw after an
+    outcome in their favour, stating a sanction's terms is not; lecturing a sanctioned
+    person is judgmental as well), so it does not keep the model away.
     """
     messages: dict[str, str] = {}
     for code in MODEL_CODES:
-        own = [r for r in rules.phrases if r.code == code]
-        applying = [r for r in own if r.scope.applies(audience, outcome)]
-        if applying and all(r.scope.outcomes is None or outcome in r.scope.outcomes
-                            for r in own):
+        limit = MODEL_OUTCOMES.get(code)
+        if limit is not None and outcome not in limit:
+            continue
+        applying = [r for r in rules.phrases
+                    if r.code == code and r.scope.applies(audience, outcome)]
+        if applying:
             messages[code] = applying[0].message
     return messages
 

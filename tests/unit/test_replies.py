@@ -1188,6 +1188,9 @@ NEAR_MISSES = [
     ("de", "actionable", "reporter", "Die Sperre ist eher kurz, weil es sein erster Verstoß war; bei einer Wiederholung wird sie deutlich länger."),
     ("de", "actionable", "reporter", "Die Frist von zwei Wochen für einen Einspruch ist recht kurz, deshalb sagen wir es Ihnen gleich."),
     ("de", "actionable", "subject", "Ehrlich gesagt hatte ich mehr Aufwand erwartet; Ihr Einspruch war klar begründet und ist angenommen."),
+    # more work expected, not more of the person: the model reads sanctioned subjects too
+    ("de", "actionable", "subject", "Ich hatte mehr Rückfragen erwartet, aber Ihre Stellungnahme war vollständig."),
+    ("en", "actionable", "subject", "Honestly I had expected more work; your appeal was clearly argued and is accepted."),
     ("de", "non-actionable", "reporter", "Die Glaubwürdigkeit Ihrer Schilderung steht für uns außer Frage."),
     # near the eleventh author's (dev_k) cue classes
     ("en", "non-actionable", "reporter", 'Please pick "harassment" in the form when you report again.'),

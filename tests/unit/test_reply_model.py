@@ -229,6 +229,16 @@ def test_the_model_never_raises_what_the_rules_scope_away():
                "that we had to block him at all.")
     codes = {f.code for f in replies.check(apology, outcome="non-actionable")}
     assert "emotional-outcome" not in codes
+    # Some judgmental-to-subject rules are limited to outcomes in the person's favour
+    # (watching their edits from now on); that limits those phrasings, not the code, so the
+    # model still reads a reply to a sanctioned person.  No rule catches this lecture.
+    lecture = ("You are blocked for a week. We all expected rather more of you after so "
+               "many years.")
+    assert "judgmental-to-subject" not in {
+        f.code for f in replies.check(lecture, outcome="actionable", audience="subject",
+                                      learned=False)}
+    assert "judgmental-to-subject" in {
+        f.code for f in replies.check(lecture, outcome="actionable", audience="subject")}
     # (Absence codes cannot come from the model: MODEL_CODES and the schema leave them out.)
     assert not {"no-support-resources", "no-emergency-route", "too-terse"} & set(
         replies.MODEL_CODES)
