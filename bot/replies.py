@@ -71,6 +71,8 @@ MODEL_CODES = ("disbelief-or-blame", "threatens-or-discourages-victim",
                "suggests-contacting-harasser", "personal-opinion-on-guilt", "pushes-advocacy",
                "counselling-advice", "legal-advice", "emotional-outcome",
                "shares-confidential-details", "judgmental-to-subject")
+# How many sentences before a phrase rule's match its ``after`` context may stand in.
+AFTER_SENTENCES = 2
 # Codes defined for some outcomes only: an emotional outcome is an actionable one told
 # with apology or triumph (issue 8).  The model, which reads only words, keeps to them; a
 # rule may still flag triumph anywhere.
@@ -178,6 +180,9 @@ class PhraseRule:
     healthy: bool = False
     # When only some of the ``unless`` patterns are healthy uses: those (None: all).
     healthy_only: re.Pattern[str] | None = None
+    # The match counts only after this, in one of the AFTER_SENTENCES before (what "it"
+    # refers to: "I wouldn't recommend it" after the police were named).
+    after: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -292,7 +297,9 @@ def load_rules(path: str | Path) -> RuleSet:
                    _compile(r["match"], name, f"phrases[{i}]", "match"),
                    _compile(r["unless"], name, f"phrases[{i}]", "unless")
                    if r.get("unless") else None, bool(r.get("healthy", False)),
-                   _healthy_only(r, name, f"phrases[{i}]"))
+                   _healthy_only(r, name, f"phrases[{i}]"),
+                   _compile(r["after"], name, f"phrases[{i}]", "after")
+                   if r.get("after") else None)
         for i, r in enumerate(data["phrases"]))
     required = tuple(
         RequiredRule(r["code"], r["severity"], r["message"], _scope(r.get("scope")),
@@ -684,13 +691,18 @@ def check(text: str, *, lang: str = "en", outcome: str | None = None,
                  for first, last in sentences]
     told = [_told_back(sentence, following, rules) for (sentence, _), (following, _)
             in zip(collapsed, [*collapsed[1:], ("", None)])]
-    for (first, last), (sentence, index), told_here in zip(sentences, collapsed, told):
+    for number, ((first, last), (sentence, index), told_here) in enumerate(
+            zip(sentences, collapsed, told)):
         seen: set[str] = set()
+        before = collapsed[max(0, number - AFTER_SENTENCES):number]
         for rule in phrases:
             if rule.code in seen:
                 continue  # one finding per code and sentence is enough to act on
             found = _first_own(rule.match, sentence, told_here)
             if found is None or (rule.unless is not None and rule.unless.search(sentence)):
+                continue
+            if rule.after is not None and not any(rule.after.search(earlier)
+                                                  for earlier, _ in before):
                 continue
             seen.add(rule.code)
             start, end = found.start(), found.end()

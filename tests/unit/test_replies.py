@@ -546,6 +546,7 @@ def test_shipped_rules_load():
     # the other party's words with nothing that could set them aside: a mistake
     (lambda d: d["reported_speech"].pop("rejected"), "top level", "reported_speech"),
     (lambda d: d["phrases"][0].update(healthy="yes"), "phrases[0]", "healthy"),
+    (lambda d: d["phrases"][0].update(after=["(unclosed"]), "phrases[0]", "after[0]"),
     # a position that is not in the rule's unless list
     (lambda d: d["phrases"][0].update(healthy=[0, 99]), "phrases[0]", "healthy"),
     # 'healthy' speaks of the rule's unless patterns: without them it is a mistake
@@ -2604,8 +2605,6 @@ RULES_ONLY_KNOWN_WRONG = {
                                         "rules-only files' good replies (session 25)",
     "r25a-en-wmuk-good-exclusion": _INVENTED_DOMAIN,
     "r25a-de-sie-wmde-gespraech-zu-dritt": _INVENTED_DOMAIN,
-    "r25a-de-du-polizei-zieht-sich": "a missed flaw: the police discouraged in the answer to "
-                                     "the person's question, the police named only in it",
     # dev_s (session 25, replies mostly to subjects): read, partly tuned on, left with these
     "r25c-en-wd-good-first-warning": _MODEL_FALSE_ALARM,
     "r25c-en-st-good-lock-explained": _MODEL_FALSE_ALARM,
@@ -2616,7 +2615,7 @@ RULES_ONLY_KNOWN_WRONG = {
     "r25c-de-sie-os-legal-uebler-nachrede": "a deadline for a criminal complaint read as "
                                             "confidential (the flaw, legal advice, is found)",
     "r25c-de-du-threat-anzeige-zieht-sich": "a social network named as where he wrote read as "
-                                            "advocacy; the police discouraged in other words",
+                                            "advocacy",
     "r25c-de-sie-os-threat-keine-anderen-stellen": "social media named in the request not to "
                                                    "raise it elsewhere read as advocacy",
     "r25c-en-wd-blame-check-history": "a missed flaw (disbelief-or-blame)",
@@ -2723,10 +2722,49 @@ REVIEW_CUE_CLASSES_OF_SESSION_25 = [
 ]
 
 
+# Advice against a place of help in a word that points back ("I wouldn't recommend it"):
+# a flaw only when the police, the Foundation or a helpline was named in one of the two
+# sentences before (often the person's own question told back), and not when the sentence
+# names another step ("answering him ... I wouldn't recommend that"), sending it twice or
+# waiting for a decision (session 26, from dev_r's and dev_s's misses).
+AFTER_A_PLACE_OF_HELP = [
+    ("en", "non-actionable", "reporter", THREAT, "You asked whether you should go to the "
+     "police. That is entirely your decision. Honestly, I wouldn't recommend it.", True),
+    ("en", "non-actionable", "reporter", THREAT, "You asked about contacting the police. "
+     "I'd advise against that, the admins have handled it.", True),
+    ("en", "non-actionable", "reporter", THREAT, "Trust and Safety can look at the off-wiki "
+     "messages. It's probably not worth the hassle, though.", True),
+    # the same words with nothing to point back to, or pointing elsewhere
+    ("en", "non-actionable", "reporter", THREAT, "You asked whether to reply on his talk "
+     "page. Honestly, I wouldn't recommend it.", False),
+    ("en", "non-actionable", "reporter", THREAT, "The police can help with threats offline. "
+     "You also asked about answering him on his talk page: I wouldn't recommend that.",
+     False),
+    ("en", "non-actionable", "reporter", THREAT, "I've forwarded the diffs to Trust and "
+     "Safety. I wouldn't recommend sending them the same report again.", False),
+    ("en", "non-actionable", "reporter", THREAT, "The police are one option, and we can help "
+     "with the diffs. I would recommend it if you feel unsafe.", False),
+    # three sentences back is too far to say what "it" is
+    ("en", "non-actionable", "reporter", THREAT, "You mentioned the police. The block is "
+     "for a week. He may appeal. I wouldn't recommend it to him.", False),
+    ("de", "non-actionable", "reporter", THREAT, "Du hast gefragt, ob du zur Polizei gehen "
+     "sollst. Das entscheidest du. Ehrlich gesagt würde ich es aber lassen.", True),
+    ("de", "non-actionable", "reporter", THREAT, "Sie fragten nach einer Anzeige. Davon rate "
+     "ich Ihnen eher ab.", True),
+    ("de", "non-actionable", "reporter", THREAT, "Du hast gefragt, ob du ihm auf seiner Disk "
+     "antworten sollst. Das würde ich eher nicht tun.", False),
+    ("de", "non-actionable", "reporter", THREAT, "Eine Anzeige ist deine Entscheidung. Ihm "
+     "selbst zu antworten, davon rate ich ab.", False),
+    ("de", "non-actionable", "reporter", THREAT, "Die Beratungsstelle HateAid kann helfen. "
+     "Das würde ich dir empfehlen.", False),
+]
+
+
 @pytest.mark.parametrize("lang, outcome, audience, code, text, flagged",
                          REVIEW_CUE_CLASSES_OF_SESSION_18 + REVIEW_CUE_CLASSES_OF_SESSION_19
                          + REVIEW_CUE_CLASSES_OF_SESSION_20 + REVIEW_CUE_CLASSES_OF_SESSION_21
-                         + REVIEW_CUE_CLASSES_OF_SESSION_24 + REVIEW_CUE_CLASSES_OF_SESSION_25)
+                         + REVIEW_CUE_CLASSES_OF_SESSION_24 + REVIEW_CUE_CLASSES_OF_SESSION_25
+                         + AFTER_A_PLACE_OF_HELP)
 def test_review_cue_classes(lang, outcome, audience, code, text, flagged):
     assert _flagged_by_rules(lang, outcome, audience, code, text) is flagged
 
