@@ -2614,10 +2614,6 @@ RULES_ONLY_KNOWN_WRONG = {
                                           "as identifying someone",
     "r25c-de-sie-os-legal-uebler-nachrede": "a deadline for a criminal complaint read as "
                                             "confidential (the flaw, legal advice, is found)",
-    "r25c-de-du-threat-anzeige-zieht-sich": "a social network named as where he wrote read as "
-                                            "advocacy",
-    "r25c-de-sie-os-threat-keine-anderen-stellen": "social media named in the request not to "
-                                                   "raise it elsewhere read as advocacy",
     "r25c-en-wd-blame-check-history": "a missed flaw (disbelief-or-blame)",
     "r25c-en-st-opinion-wont-go-anywhere": "a missed flaw (personal-opinion-on-guilt)",
     "r25c-en-ts-confidential-interviews": "a missed flaw (shares-confidential-details)",
@@ -2760,11 +2756,52 @@ AFTER_A_PLACE_OF_HELP = [
 ]
 
 
+# A platform, a newspaper, a blog or a journalist named is not a push to go public: it is
+# often where the harassment or the news came from.  German flagged the bare name until
+# session 26 (dev_s, and one good reply each in untuned_m and untuned_n); English needed
+# the person's own post, as now both.
+MEDIUM_NAMED = [
+    ("de", "non-actionable", "reporter", ADVOCACY, "Die Nachrichten kamen über Mastodon, "
+     "nicht über die Wikipedia.", False),
+    ("de", "non-actionable", "reporter", ADVOCACY, "Sein Konto auf Mastodon ist inzwischen "
+     "gesperrt, das hat die Instanz selbst gemacht.", False),
+    ("de", "non-actionable", "reporter", ADVOCACY, "Für Belästigung auf Facebook ist die "
+     "Meldefunktion von Facebook zuständig.", False),
+    ("de", "non-actionable", "reporter", ADVOCACY, "Bitte schreib nicht auf Twitter darüber, "
+     "solange die Prüfung läuft.", False),
+    ("de", "non-actionable", "reporter", ADVOCACY, "Ein Zeitungsartikel über das Editathon "
+     "hat dich erwähnt; wir haben die Redaktion um Korrektur gebeten.", False),
+    ("de", "non-actionable", "reporter", ADVOCACY, "Die Redaktion hat uns informiert, dass "
+     "der Artikel korrigiert wird.", False),
+    ("de", "non-actionable", "reporter", ADVOCACY, "Sein Blog ist inzwischen offline.", False),
+    ("de", "non-actionable", "reporter", ADVOCACY, "Die Journalistin, die dich angeschrieben "
+     "hat, hat nichts mit uns zu tun.", False),
+    ("de", "non-actionable", "reporter", ADVOCACY, "Du könntest das auch auf Twitter "
+     "öffentlich machen, damit alle sehen, wie er ist.", True),
+    ("de", "non-actionable", "reporter", ADVOCACY, "Teile die Screenshots doch auf "
+     "Instagram.", True),
+    ("de", "non-actionable", "reporter", ADVOCACY, "Vielleicht hilft es, in den sozialen "
+     "Medien darüber zu berichten.", True),
+    ("de", "non-actionable", "reporter", ADVOCACY, "Informier doch die Lokalzeitung, dann "
+     "passiert was.", True),
+    ("de", "non-actionable", "reporter", ADVOCACY, "Die Lokalzeitung würde sich sicher für "
+     "deinen Fall interessieren.", True),
+    ("de", "non-actionable", "reporter", ADVOCACY, "Wende dich doch an eine Journalistin, die "
+     "über so etwas schreibt.", True),
+    ("de", "non-actionable", "reporter", ADVOCACY, "Schreib einen Blogbeitrag darüber, damit "
+     "alle wissen, wie er ist.", True),
+    ("en", "non-actionable", "reporter", ADVOCACY, "The messages came through Instagram, not "
+     "through Wikipedia.", False),
+    ("en", "non-actionable", "reporter", ADVOCACY, "You can tell your story on your blog and "
+     "share it on social media so people know.", True),
+]
+
+
 @pytest.mark.parametrize("lang, outcome, audience, code, text, flagged",
                          REVIEW_CUE_CLASSES_OF_SESSION_18 + REVIEW_CUE_CLASSES_OF_SESSION_19
                          + REVIEW_CUE_CLASSES_OF_SESSION_20 + REVIEW_CUE_CLASSES_OF_SESSION_21
                          + REVIEW_CUE_CLASSES_OF_SESSION_24 + REVIEW_CUE_CLASSES_OF_SESSION_25
-                         + AFTER_A_PLACE_OF_HELP)
+                         + AFTER_A_PLACE_OF_HELP + MEDIUM_NAMED)
 def test_review_cue_classes(lang, outcome, audience, code, text, flagged):
     assert _flagged_by_rules(lang, outcome, audience, code, text) is flagged
 
