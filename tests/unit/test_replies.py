@@ -1192,6 +1192,15 @@ NEAR_MISSES = [
     # more work expected, not more of the person: the model reads sanctioned subjects too
     ("de", "actionable", "subject", "Ich hatte mehr Rückfragen erwartet, aber Ihre Stellungnahme war vollständig."),
     ("en", "actionable", "subject", "Honestly I had expected more work; your appeal was clearly argued and is accepted."),
+    # a matter, a person or an apology named as a fact, not advice or the writer's feeling
+    # (session 26's probes of good replies)
+    ("en", "actionable", "reporter", "The court case you mentioned is not something the administrators take into account."),
+    ("en", "actionable", "reporter", "The other editor's apology was posted on his talk page this morning."),
+    ("en", "actionable", "reporter", "He said on his talk page that he is sorry, and the block is for one week."),
+    ("en", "actionable", "reporter", "He argued that you had provoked him, and the administrators did not accept that."),
+    ("de", "actionable", "reporter", "Der Name seiner Therapeutin stand im Thread; die Version ist jetzt versteckt."),
+    ("de", "actionable", "reporter", "Er hat sich auf seiner Diskussionsseite entschuldigt, und die Sperre gilt eine Woche."),
+    ("de", "actionable", "reporter", "Er hat behauptet, du hättest ihn provoziert, und die Admins haben das nicht gelten lassen."),
     ("de", "non-actionable", "reporter", "Die Glaubwürdigkeit Ihrer Schilderung steht für uns außer Frage."),
     # near the eleventh author's (dev_k) cue classes
     ("en", "non-actionable", "reporter", 'Please pick "harassment" in the form when you report again.'),
@@ -2790,6 +2799,14 @@ MEDIUM_NAMED = [
      "über so etwas schreibt.", True),
     ("de", "non-actionable", "reporter", ADVOCACY, "Schreib einen Blogbeitrag darüber, damit "
      "alle wissen, wie er ist.", True),
+    ("en", "actionable", "reporter", "emotional-outcome", "He is sorry, and so am I: the "
+     "block is only a week.", True),
+    ("de", "actionable", "reporter", "emotional-outcome", "Er hat sich entschuldigt, und "
+     "leider ist die Sperre nur eine Woche lang.", True),
+    ("en", "actionable", "reporter", BLAME, "He argued that you had provoked him, and the "
+     "administrators accepted that.", True),
+    ("de", "actionable", "reporter", BLAME, "Er hat behauptet, du hättest ihn provoziert, und "
+     "die Admins haben das gelten lassen.", True),
     ("en", "non-actionable", "reporter", ADVOCACY, "The messages came through Instagram, not "
      "through Wikipedia.", False),
     ("en", "non-actionable", "reporter", ADVOCACY, "You can tell your story on your blog and "
