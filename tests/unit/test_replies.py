@@ -1201,6 +1201,8 @@ NEAR_MISSES = [
     ("de", "actionable", "reporter", "Der Name seiner Therapeutin stand im Thread; die Version ist jetzt versteckt."),
     ("de", "actionable", "reporter", "Er hat sich auf seiner Diskussionsseite entschuldigt, und die Sperre gilt eine Woche."),
     ("de", "actionable", "reporter", "Er hat behauptet, du hättest ihn provoziert, und die Admins haben das nicht gelten lassen."),
+    ("en", "actionable", "reporter", "His employer was named in the thread; that revision is now hidden from public view."),
+    ("en", "actionable", "reporter", "The other editor was told that someone reported him, not who."),
     ("de", "non-actionable", "reporter", "Die Glaubwürdigkeit Ihrer Schilderung steht für uns außer Frage."),
     # near the eleventh author's (dev_k) cue classes
     ("en", "non-actionable", "reporter", 'Please pick "harassment" in the form when you report again.'),
@@ -2807,6 +2809,11 @@ MEDIUM_NAMED = [
      "administrators accepted that.", True),
     ("de", "actionable", "reporter", BLAME, "Er hat behauptet, du hättest ihn provoziert, und "
      "die Admins haben das gelten lassen.", True),
+    ("en", "actionable", "reporter", CONFIDENTIAL, "His employer was named in the thread as "
+     "Acme Ltd in Leeds.", True),
+    ("en", "actionable", "reporter", CONFIDENTIAL, "His real name was posted in the thread: "
+     "John Smith.", True),
+    ("en", "actionable", "reporter", CONFIDENTIAL, "Other editors have reported him too.", True),
     ("en", "non-actionable", "reporter", ADVOCACY, "The messages came through Instagram, not "
      "through Wikipedia.", False),
     ("en", "non-actionable", "reporter", ADVOCACY, "You can tell your story on your blog and "
