@@ -1203,6 +1203,9 @@ NEAR_MISSES = [
     ("de", "actionable", "reporter", "Er hat behauptet, du hättest ihn provoziert, und die Admins haben das nicht gelten lassen."),
     ("en", "actionable", "reporter", "His employer was named in the thread; that revision is now hidden from public view."),
     ("en", "actionable", "reporter", "The other editor was told that someone reported him, not who."),
+    ("en", "actionable", "reporter", "Trust and Safety found your report credible and acted on it."),
+    ("en", "actionable", "reporter", "The Foundation's investigation found he had broken the Universal Code of Conduct."),
+    ("en", "actionable", "reporter", "The Foundation told me the case is closed; I cannot say more than that."),
     ("de", "non-actionable", "reporter", "Die Glaubwürdigkeit Ihrer Schilderung steht für uns außer Frage."),
     # near the eleventh author's (dev_k) cue classes
     ("en", "non-actionable", "reporter", 'Please pick "harassment" in the form when you report again.'),
@@ -2814,6 +2817,10 @@ MEDIUM_NAMED = [
     ("en", "actionable", "reporter", CONFIDENTIAL, "His real name was posted in the thread: "
      "John Smith.", True),
     ("en", "actionable", "reporter", CONFIDENTIAL, "Other editors have reported him too.", True),
+    ("en", "actionable", "reporter", CONFIDENTIAL, "Trust and Safety found that he lives in "
+     "your town, which is why we are worried.", True),
+    ("en", "actionable", "reporter", CONFIDENTIAL, "The Foundation told me he is the same person "
+     "as the old account.", True),
     ("en", "non-actionable", "reporter", ADVOCACY, "The messages came through Instagram, not "
      "through Wikipedia.", False),
     ("en", "non-actionable", "reporter", ADVOCACY, "You can tell your story on your blog and "
