@@ -1206,6 +1206,9 @@ NEAR_MISSES = [
     ("en", "actionable", "reporter", "Trust and Safety found your report credible and acted on it."),
     ("en", "actionable", "reporter", "The Foundation's investigation found he had broken the Universal Code of Conduct."),
     ("en", "actionable", "reporter", "The Foundation told me the case is closed; I cannot say more than that."),
+    ("de", "actionable", "reporter", "Die Untersuchung der Foundation hat ergeben, dass er gegen den Verhaltenskodex verstoßen hat."),
+    ("de", "actionable", "reporter", "Trust and Safety hat deine Meldung für glaubwürdig befunden und gehandelt."),
+    ("de", "actionable", "reporter", "Der andere Benutzer wurde informiert, dass ihn jemand gemeldet hat, aber nicht wer."),
     ("de", "non-actionable", "reporter", "Die Glaubwürdigkeit Ihrer Schilderung steht für uns außer Frage."),
     # near the eleventh author's (dev_k) cue classes
     ("en", "non-actionable", "reporter", 'Please pick "harassment" in the form when you report again.'),
@@ -2821,6 +2824,12 @@ MEDIUM_NAMED = [
      "your town, which is why we are worried.", True),
     ("en", "actionable", "reporter", CONFIDENTIAL, "The Foundation told me he is the same person "
      "as the old account.", True),
+    ("de", "actionable", "reporter", CONFIDENTIAL, "Trust and Safety hat festgestellt, dass er "
+     "in deiner Stadt wohnt.", True),
+    ("de", "actionable", "reporter", CONFIDENTIAL, "Die Untersuchung der Foundation hat ergeben, "
+     "dass er das alte Konto betreibt.", True),
+    ("de", "actionable", "reporter", CONFIDENTIAL, "Zwei andere Benutzerinnen haben ihn ebenfalls "
+     "gemeldet.", True),
     ("en", "non-actionable", "reporter", ADVOCACY, "The messages came through Instagram, not "
      "through Wikipedia.", False),
     ("en", "non-actionable", "reporter", ADVOCACY, "You can tell your story on your blog and "
