@@ -76,7 +76,7 @@ AFTER_SENTENCES = 2
 # Codes defined for some outcomes only: an emotional outcome is an actionable one told
 # with apology or triumph (issue 8).  The model, which reads only words, keeps to them; a
 # rule may still flag triumph anywhere.
-MODEL_OUTCOMES = {"emotional-outcome": frozenset({"actionable"})}
+MODEL_OUTCOMES: dict[str, frozenset[str]] = {"emotional-outcome": frozenset({"actionable"})}
 # Every development file of tests/data/replies/ and nothing held out.
 TRAINING_FILES = ("dev", "de_dev", "de_dev_b", "de_dev_c", "dev_c", "dev_d", "dev_e", "dev_f",
                   "dev_g", "dev_h", "dev_i", "dev_j", "dev_k", "dev_l")
