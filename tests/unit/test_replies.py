@@ -1209,6 +1209,7 @@ NEAR_MISSES = [
     ("de", "actionable", "reporter", "Die Untersuchung der Foundation hat ergeben, dass er gegen den Verhaltenskodex verstoßen hat."),
     ("de", "actionable", "reporter", "Trust and Safety hat deine Meldung für glaubwürdig befunden und gehandelt."),
     ("de", "actionable", "reporter", "Der andere Benutzer wurde informiert, dass ihn jemand gemeldet hat, aber nicht wer."),
+    ("de", "non-actionable", "reporter", "Wenn er dich wieder anschreibt, antworte bitte hier im Ticket statt auf seiner Diskussionsseite."),
     ("de", "non-actionable", "reporter", "Die Glaubwürdigkeit Ihrer Schilderung steht für uns außer Frage."),
     # near the eleventh author's (dev_k) cue classes
     ("en", "non-actionable", "reporter", 'Please pick "harassment" in the form when you report again.'),
@@ -2830,6 +2831,8 @@ MEDIUM_NAMED = [
      "dass er das alte Konto betreibt.", True),
     ("de", "actionable", "reporter", CONFIDENTIAL, "Zwei andere Benutzerinnen haben ihn ebenfalls "
      "gemeldet.", True),
+    ("de", "non-actionable", "reporter", CONTACT, "Statt hier zu melden, schreib ihm auf seiner "
+     "Diskussionsseite.", True),
     ("en", "non-actionable", "reporter", ADVOCACY, "The messages came through Instagram, not "
      "through Wikipedia.", False),
     ("en", "non-actionable", "reporter", ADVOCACY, "You can tell your story on your blog and "
