@@ -1210,6 +1210,13 @@ NEAR_MISSES = [
     ("de", "actionable", "reporter", "Trust and Safety hat deine Meldung für glaubwürdig befunden und gehandelt."),
     ("de", "actionable", "reporter", "Der andere Benutzer wurde informiert, dass ihn jemand gemeldet hat, aber nicht wer."),
     ("de", "non-actionable", "reporter", "Wenn er dich wieder anschreibt, antworte bitte hier im Ticket statt auf seiner Diskussionsseite."),
+    ("en", "non-actionable", "reporter", "He mentioned in the thread that he is in therapy, which has no bearing on the report."),
+    ("en", "actionable", "reporter", "He threatened to sue you, which is a legal threat under our policy, and that is why he is blocked."),
+    ("en", "non-actionable", "reporter", "His message said you should see a psychiatrist; that remark is one of the reasons for the warning."),
+    ("de", "non-actionable", "reporter", "Er hat im Thread erwähnt, dass er in Therapie ist; das spielt für die Meldung keine Rolle."),
+    ("en", "non-actionable", "reporter", "You do not deserve any of this, and nobody does."),
+    ("en", "non-actionable", "reporter", "You deserve an answer, and here it is: the report is closed without a block."),
+    ("de", "non-actionable", "reporter", "Das hast du nicht verdient, und niemand verdient so etwas."),
     ("de", "non-actionable", "reporter", "Die Glaubwürdigkeit Ihrer Schilderung steht für uns außer Frage."),
     # near the eleventh author's (dev_k) cue classes
     ("en", "non-actionable", "reporter", 'Please pick "harassment" in the form when you report again.'),
@@ -2833,6 +2840,14 @@ MEDIUM_NAMED = [
      "gemeldet.", True),
     ("de", "non-actionable", "reporter", CONTACT, "Statt hier zu melden, schreib ihm auf seiner "
      "Diskussionsseite.", True),
+    ("en", "non-actionable", "reporter", BLAME, "Frankly, you deserved what you got.", True),
+    ("en", "non-actionable", "reporter", BLAME, "You asked for it.", True),
+    ("en", "non-actionable", "reporter", BLAME, "His message said you deserved it, and I agree.", True),
+    ("de", "non-actionable", "reporter", BLAME, "Das hast du dir verdient.", True),
+    ("en", "non-actionable", "reporter", "legal-advice", "He threatened to sue you; you could sue "
+     "him back.", True),
+    ("de", "non-actionable", "reporter", COUNSEL, "Ich weiss, dass Sie in Therapie sind; sprechen "
+     "Sie dort darüber.", True),
     ("en", "non-actionable", "reporter", ADVOCACY, "The messages came through Instagram, not "
      "through Wikipedia.", False),
     ("en", "non-actionable", "reporter", ADVOCACY, "You can tell your story on your blog and "
