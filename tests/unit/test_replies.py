@@ -2846,6 +2846,8 @@ MEDIUM_NAMED = [
     ("de", "non-actionable", "reporter", BLAME, "Das hast du dir verdient.", True),
     ("en", "non-actionable", "reporter", "legal-advice", "He threatened to sue you; you could sue "
      "him back.", True),
+    ("en", "non-actionable", "reporter", "legal-advice", "You could sue him for his legal "
+     "threats.", True),
     ("de", "non-actionable", "reporter", COUNSEL, "Ich weiss, dass Sie in Therapie sind; sprechen "
      "Sie dort darüber.", True),
     ("en", "non-actionable", "reporter", ADVOCACY, "The messages came through Instagram, not "
