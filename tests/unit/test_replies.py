@@ -1217,6 +1217,7 @@ NEAR_MISSES = [
     ("en", "non-actionable", "reporter", "You do not deserve any of this, and nobody does."),
     ("en", "non-actionable", "reporter", "You deserve an answer, and here it is: the report is closed without a block."),
     ("de", "non-actionable", "reporter", "Das hast du nicht verdient, und niemand verdient so etwas."),
+    ("en", "actionable", "reporter", "The edits came from an IP address, so there is no account to block; the address is blocked for a month."),
     ("de", "non-actionable", "reporter", "Die Glaubwürdigkeit Ihrer Schilderung steht für uns außer Frage."),
     # near the eleventh author's (dev_k) cue classes
     ("en", "non-actionable", "reporter", 'Please pick "harassment" in the form when you report again.'),
@@ -2848,6 +2849,10 @@ MEDIUM_NAMED = [
      "him back.", True),
     ("en", "non-actionable", "reporter", "legal-advice", "You could sue him for his legal "
      "threats.", True),
+    ("en", "actionable", "reporter", CONFIDENTIAL, "The edits came from an IP address in "
+     "Leeds.", True),
+    ("en", "actionable", "reporter", CONFIDENTIAL, "The messages came from an IP address, the "
+     "same one his account used.", True),
     ("de", "non-actionable", "reporter", COUNSEL, "Ich weiss, dass Sie in Therapie sind; sprechen "
      "Sie dort darüber.", True),
     ("en", "non-actionable", "reporter", ADVOCACY, "The messages came through Instagram, not "
