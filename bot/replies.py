@@ -175,11 +175,10 @@ class PhraseRule:
     scope: Scope
     match: re.Pattern[str]
     unless: re.Pattern[str] | None
-    # The ``unless`` names a healthy use of the code's words in general, which the
-    # learned model may not overrule either (not just a narrow fix for this rule's phrase).
-    healthy: bool = False
-    # When only some of the ``unless`` patterns are healthy uses: those (None: all).
-    healthy_only: re.Pattern[str] | None = None
+    # The ``unless`` patterns that name a healthy use of the code's words in general, which
+    # the learned model may not overrule either (not just a narrow fix for this rule's
+    # phrase): all of ``unless``, some of them, or None.
+    healthy: re.Pattern[str] | None = None
     # The match counts only after this, in one of the AFTER_SENTENCES before (what "it"
     # refers to: "I wouldn't recommend it" after the police were named).
     after: re.Pattern[str] | None = None
@@ -232,8 +231,8 @@ class RuleSet:
         their own phrase and cancel only that rule's match."""
         found: dict[str, list[re.Pattern[str]]] = {}
         for rule in self.phrases:
-            if rule.healthy and rule.unless is not None:
-                found.setdefault(rule.code, []).append(rule.healthy_only or rule.unless)
+            if rule.healthy is not None:
+                found.setdefault(rule.code, []).append(rule.healthy)
         return {code: tuple(patterns) for code, patterns in found.items()}
 
 
@@ -292,15 +291,15 @@ def load_rules(path: str | Path) -> RuleSet:
     path = Path(path)
     data = load_yaml(path, SCHEMA, definition="rules", what="reply rules")
     name = path.name
-    phrases = tuple(
-        PhraseRule(r["code"], r["severity"], r["message"], _scope(r.get("scope")),
-                   _compile(r["match"], name, f"phrases[{i}]", "match"),
-                   _compile(r["unless"], name, f"phrases[{i}]", "unless")
-                   if r.get("unless") else None, bool(r.get("healthy", False)),
-                   _healthy_only(r, name, f"phrases[{i}]"),
-                   _compile(r["after"], name, f"phrases[{i}]", "after")
-                   if r.get("after") else None)
-        for i, r in enumerate(data["phrases"]))
+    phrases = []
+    for i, r in enumerate(data["phrases"]):
+        unless = _compile(r["unless"], name, f"phrases[{i}]", "unless") \
+            if r.get("unless") else None
+        phrases.append(PhraseRule(
+            r["code"], r["severity"], r["message"], _scope(r.get("scope")),
+            _compile(r["match"], name, f"phrases[{i}]", "match"), unless,
+            unless if r.get("healthy") is True else _healthy(r, name, f"phrases[{i}]"),
+            _compile(r["after"], name, f"phrases[{i}]", "after") if r.get("after") else None))
     required = tuple(
         RequiredRule(r["code"], r["severity"], r["message"], _scope(r.get("scope")),
                      _compile(r["any"], name, f"required[{i}]", "any"))
@@ -314,7 +313,7 @@ def load_rules(path: str | Path) -> RuleSet:
         # Public role addresses and account-naming templates: bot/data/wikimedia.yaml.
         ignore=_compile([public_email_pattern(), user_template_pattern(), *data["ignore"]],
                         name, "top level", "ignore"),
-        phrases=phrases, required=required, length=length,
+        phrases=tuple(phrases), required=required, length=length,
         told_back=_compile(told["frame"], name, "reported_speech", "frame") if told else None,
         told_back_end=_compile(told["ends"], name, "reported_speech", "ends") if told else None,
         told_back_endorsed=_agreement(told, name) if told else None,
@@ -324,9 +323,9 @@ def load_rules(path: str | Path) -> RuleSet:
         if told and told.get("rejected") else None)
 
 
-def _healthy_only(rule: dict[str, Any], file: str, entry: str) -> re.Pattern[str] | None:
+def _healthy(rule: dict[str, Any], file: str, entry: str) -> re.Pattern[str] | None:
     """The ``unless`` patterns a rule's ``healthy`` list marks (by position), compiled;
-    ``None`` when ``healthy`` is a plain true or false."""
+    ``None`` when ``healthy`` is false or absent (``true``, all of them, is the caller's)."""
     marked = rule.get("healthy")
     if not isinstance(marked, list):
         return None

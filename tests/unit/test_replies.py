@@ -572,11 +572,11 @@ def _rule_excusing(lang: str, code: str, sentence: str) -> replies.PhraseRule:
     return found[0]
 
 
-def _with_healthy(lang: str, rule: replies.PhraseRule, healthy: bool) -> replies.RuleSet:
-    """*lang*'s rules with *rule* marked ``healthy`` or not."""
+def _with_healthy(lang: str, rule: replies.PhraseRule) -> replies.RuleSet:
+    """*lang*'s rules with all of *rule*'s ``unless`` marked ``healthy``."""
     rules = replies.rules_for(lang)
     return dataclasses.replace(rules, phrases=tuple(
-        dataclasses.replace(r, healthy=healthy) if r is rule else r for r in rules.phrases))
+        dataclasses.replace(r, healthy=r.unless) if r is rule else r for r in rules.phrases))
 
 
 def _model_codes(sentence: str, lang: str, outcome: str, audience: str) -> set[str]:
@@ -595,11 +595,11 @@ def test_an_unless_not_marked_healthy_does_not_silence_the_model(monkeypatch):
                 "nothing personal from anybody on the project.")
     args = ("en", "non-actionable", "subject")
     rule = _rule_excusing("en", "shares-confidential-details", sentence)
-    assert not rule.healthy
+    assert rule.healthy is None
     assert "shares-confidential-details" not in _codes(check(
         sentence, lang="en", outcome="non-actionable", audience="subject", learned=False))
     assert "shares-confidential-details" in _model_codes(sentence, *args)
-    marked = _with_healthy("en", rule, True)
+    marked = _with_healthy("en", rule)
     monkeypatch.setattr(replies, "rules_for", lambda lang: marked)
     assert "shares-confidential-details" not in _model_codes(sentence, *args)
 
@@ -619,12 +619,13 @@ def test_a_healthy_unless_silences_the_model_as_well(monkeypatch):
                                                     outcome=args[1], audience=args[2]))
     assert chance[code] >= model.threshold
     healthy = [r for r in replies.rules_for("en").phrases
-               if r.code == code and r.healthy and r.unless.search(sentence.lower())]
+               if r.code == code and r.healthy is not None
+               and r.healthy.search(sentence.lower())]
     assert healthy
     assert code not in _model_codes(sentence, *args)
     rules = replies.rules_for("en")
     unmarked = dataclasses.replace(rules, phrases=tuple(
-        dataclasses.replace(r, healthy=False) for r in rules.phrases))
+        dataclasses.replace(r, healthy=None) for r in rules.phrases))
     monkeypatch.setattr(replies, "rules_for", lambda lang: unmarked)
     assert code in _model_codes(sentence, *args)
 
@@ -640,8 +641,8 @@ def test_only_the_unless_patterns_a_healthy_list_marks_silence_the_model():
                "they support you.")
     args = ("en", "non-actionable", "reporter")
     rule = _rule_excusing("en", "disbelief-or-blame", flawed)
-    assert rule.healthy and rule.healthy_only is not None
-    assert not rule.healthy_only.search(flawed.lower())
+    assert rule.healthy is not None and rule.healthy.pattern != rule.unless.pattern
+    assert not rule.healthy.search(flawed.lower())
     assert "disbelief-or-blame" in _model_codes(flawed, *args)
     assert "disbelief-or-blame" not in _model_codes(healthy, *args)
 
