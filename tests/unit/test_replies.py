@@ -460,6 +460,10 @@ def test_outcome_and_audience_scope_the_rules():
     ("For your information, his real name is Mark Feldman and his phone number is "
      "555-0198.", "en"),
     ("You can write to him at mark.feldman1987@gmail.com if you like.", "en"),
+    # "wiki" in the name, not the domain; a name before a role word is still a person
+    ("The messages came from wikiwatcher.tom@gmail.com, the address on his old user page.",
+     "en"),
+    ("Er hat von jan.safety@posteo.de aus geschrieben.", "de"),
     ("The checkuser results showed he edits from the same office network as you.", "en"),
     ("Die Untersuchung hat ergeben, dass er in Köln wohnt.", "de"),
     # a third person's real name: lower-cased, "ihren" is not the reader's "Ihren"
@@ -1566,6 +1570,10 @@ NEAR_MISSES = [
     ("de", "actionable", "subject", "Einspruch können Sie innerhalb von vier Wochen bei vorstand@verein.example einlegen."),
     ("de", "non-actionable", "reporter", "Sie erreichen mich jederzeit unter kontakt@fototreffen.example."),
     ("de", "non-actionable", "reporter", "Fragen zur Veranstaltung beantwortet orga@wikifest.example."),
+    # a compound role address, and a staff address at a wiki organisation (session 27)
+    ("de", "actionable", "reporter", "Die Kollegin vom Verein erreichen Sie unter verena.kollmann@wikimedia-at.example."),
+    ("en", "actionable", "reporter", "The event's safety desk is at events-safety@summit.example if he turns up again."),
+    ("en", "non-actionable", "reporter", "Our community liaison, Dana, is at dana.okafor@wikimedia-uk.example if you'd like to talk it over."),
     ("de", "non-actionable", "reporter", "Du bist mit Klarnamen angemeldet, das ist dein gutes Recht und kein Grund für Angriffe."),
     ("de", "actionable", "reporter", "Wir haben deinen Klarnamen aus der Versionsgeschichte entfernen lassen."),
     ("de", "non-actionable", "reporter", "Unter Klarnamen zu schreiben ist dein gutes Recht."),
@@ -2622,21 +2630,16 @@ def test_sorrow_for_what_the_person_went_through_is_no_emotional_outcome(text, f
 # dev_o, dev_q, dev_r: the rules were tuned on them, the model is not trained on them
 # (RULES_ONLY_FILES).  What the checker still gets wrong on them is kept visible.
 _MODEL_FALSE_ALARM = "the model's false alarm: a code the reply is not labelled with"
-_INVENTED_DOMAIN = ("an affiliate's staff address at an invented .example domain (the real "
-                    "affiliates' domains are in bot/data/wikimedia.yaml)")
 # (The model learns the good replies of these files since session 25; the model's false
 # alarms on six of them went with that.)
 RULES_ONLY_KNOWN_WRONG = {
     "dq17-de-du-shares-confidential-details-01": _MODEL_FALSE_ALARM,
     "do15-de-du-disbelief-or-blame-01": "a flaw only the model found, until it learned the "
                                         "rules-only files' good replies (session 25)",
-    "r25a-en-wmuk-good-exclusion": _INVENTED_DOMAIN,
-    "r25a-de-sie-wmde-gespraech-zu-dritt": _INVENTED_DOMAIN,
     # dev_s (session 25, replies mostly to subjects): read, partly tuned on, left with these
     "r25c-en-wd-good-first-warning": _MODEL_FALSE_ALARM,
     "r25c-en-st-good-lock-explained": _MODEL_FALSE_ALARM,
     "r25c-de-sie-os-good-cleared-doxxing": _MODEL_FALSE_ALARM,
-    "r25c-de-sie-at-good-event-exclusion": _INVENTED_DOMAIN,
     "r25c-en-cm-good-mistaken-lookalike": "a public account named to a mistaken reporter read "
                                           "as identifying someone",
     "r25c-de-sie-os-legal-uebler-nachrede": "a deadline for a criminal complaint read as "
