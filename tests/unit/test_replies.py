@@ -464,6 +464,10 @@ def test_outcome_and_audience_scope_the_rules():
     ("The messages came from wikiwatcher.tom@gmail.com, the address on his old user page.",
      "en"),
     ("Er hat von jan.safety@posteo.de aus geschrieben.", "de"),
+    # a second account of the reported person named (the account that wrote the edits, as
+    # the page history shows it, is not this: a near miss below)
+    ("Tidewrack also edits from an account called Tidewrack9.", "en"),
+    ("He runs an account called Tidewrack9 as well.", "en"),
     ("The checkuser results showed he edits from the same office network as you.", "en"),
     ("Die Untersuchung hat ergeben, dass er in Köln wohnt.", "de"),
     # a third person's real name: lower-cased, "ihren" is not the reader's "Ihren"
@@ -1574,6 +1578,8 @@ NEAR_MISSES = [
     ("de", "actionable", "reporter", "Die Kollegin vom Verein erreichen Sie unter verena.kollmann@wikimedia-at.example."),
     ("en", "actionable", "reporter", "The event's safety desk is at events-safety@summit.example if he turns up again."),
     ("en", "non-actionable", "reporter", "Our community liaison, Dana, is at dana.okafor@wikimedia-uk.example if you'd like to talk it over."),
+    ("en", "mistaken-report", "reporter", "The comments were written by an account called Tidewrack9, not by the Tidewrack you know."),
+    ("en", "mistaken-report", "reporter", "The edits came from an account named Kestrel, which has nothing to do with him."),
     ("de", "non-actionable", "reporter", "Du bist mit Klarnamen angemeldet, das ist dein gutes Recht und kein Grund für Angriffe."),
     ("de", "actionable", "reporter", "Wir haben deinen Klarnamen aus der Versionsgeschichte entfernen lassen."),
     ("de", "non-actionable", "reporter", "Unter Klarnamen zu schreiben ist dein gutes Recht."),
@@ -2640,8 +2646,6 @@ RULES_ONLY_KNOWN_WRONG = {
     "r25c-en-wd-good-first-warning": _MODEL_FALSE_ALARM,
     "r25c-en-st-good-lock-explained": _MODEL_FALSE_ALARM,
     "r25c-de-sie-os-good-cleared-doxxing": _MODEL_FALSE_ALARM,
-    "r25c-en-cm-good-mistaken-lookalike": "a public account named to a mistaken reporter read "
-                                          "as identifying someone",
     "r25c-de-sie-os-legal-uebler-nachrede": "a deadline for a criminal complaint read as "
                                             "confidential (the flaw, legal advice, is found)",
     "r25c-en-wd-blame-check-history": "a missed flaw (disbelief-or-blame)",
