@@ -2646,8 +2646,6 @@ RULES_ONLY_KNOWN_WRONG = {
     "r25c-en-wd-good-first-warning": _MODEL_FALSE_ALARM,
     "r25c-en-st-good-lock-explained": _MODEL_FALSE_ALARM,
     "r25c-de-sie-os-good-cleared-doxxing": _MODEL_FALSE_ALARM,
-    "r25c-de-sie-os-legal-uebler-nachrede": "a deadline for a criminal complaint read as "
-                                            "confidential (the flaw, legal advice, is found)",
     "r25c-en-wd-blame-check-history": "a missed flaw (disbelief-or-blame)",
     "r25c-en-st-opinion-wont-go-anywhere": "a missed flaw (personal-opinion-on-guilt)",
     "r25c-en-ts-confidential-interviews": "a missed flaw (shares-confidential-details)",
@@ -2869,12 +2867,25 @@ MEDIUM_NAMED = [
      "share it on social media so people know.", True),
 ]
 
+# Known wrong readings of the rules-only files taken up in session 27, each beside a twin
+# that must still be found.
+RULES_ONLY_FIXES_OF_SESSION_27 = [
+    # "innerhalb von drei Monaten ... gestellt" is a time limit, not who filed the report
+    ("de", "malicious-report-subject", "subject", CONFIDENTIAL, "Eine Sperrprüfung muss "
+     "innerhalb von zwei Wochen gestellt werden.", False),
+    ("de", "malicious-report-subject", "subject", CONFIDENTIAL, "Die Meldung wurde von Ihrer "
+     "Nachbarin eingereicht.", True),
+    ("de", "malicious-report-subject", "subject", CONFIDENTIAL, "Die Meldung wurde von zwei "
+     "Benutzern gestellt.", True),
+]
+
 
 @pytest.mark.parametrize("lang, outcome, audience, code, text, flagged",
                          REVIEW_CUE_CLASSES_OF_SESSION_18 + REVIEW_CUE_CLASSES_OF_SESSION_19
                          + REVIEW_CUE_CLASSES_OF_SESSION_20 + REVIEW_CUE_CLASSES_OF_SESSION_21
                          + REVIEW_CUE_CLASSES_OF_SESSION_24 + REVIEW_CUE_CLASSES_OF_SESSION_25
-                         + AFTER_A_PLACE_OF_HELP + MEDIUM_NAMED)
+                         + AFTER_A_PLACE_OF_HELP + MEDIUM_NAMED
+                         + RULES_ONLY_FIXES_OF_SESSION_27)
 def test_review_cue_classes(lang, outcome, audience, code, text, flagged):
     assert _flagged_by_rules(lang, outcome, audience, code, text) is flagged
 
