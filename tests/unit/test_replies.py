@@ -2646,10 +2646,7 @@ RULES_ONLY_KNOWN_WRONG = {
     "r25c-en-wd-good-first-warning": _MODEL_FALSE_ALARM,
     "r25c-en-st-good-lock-explained": _MODEL_FALSE_ALARM,
     "r25c-de-sie-os-good-cleared-doxxing": _MODEL_FALSE_ALARM,
-    "r25c-en-wd-blame-check-history": "a missed flaw (disbelief-or-blame)",
-    "r25c-en-st-opinion-wont-go-anywhere": "a missed flaw (personal-opinion-on-guilt)",
     "r25c-en-ts-confidential-interviews": "a missed flaw (shares-confidential-details)",
-    "r25c-de-du-opinion-nehme-ich-dir-nicht-ab": "a missed flaw (personal-opinion-on-guilt)",
 }
 
 
@@ -2877,6 +2874,55 @@ RULES_ONLY_FIXES_OF_SESSION_27 = [
      "Nachbarin eingereicht.", True),
     ("de", "malicious-report-subject", "subject", CONFIDENTIAL, "Die Meldung wurde von zwei "
      "Benutzern gestellt.", True),
+    # the check a mistaken reporter should have made, as a counterfactual or an instruction
+    ("en", "mistaken-report", "reporter", BLAME, "A quick look at the history before posting "
+     "would have shown the bot flag.", True),
+    ("en", "mistaken-report", "reporter", BLAME, "You should have checked the history before "
+     "reporting.", True),
+    ("en", "mistaken-report", "reporter", BLAME, "Next time, please check the page history "
+     "before filing a report.", True),
+    ("en", "mistaken-report", "reporter", BLAME, "You don't need to check the history before "
+     "reporting; that's our job.", False),
+    ("en", "mistaken-report", "reporter", BLAME, "We always look at the history before opening "
+     "a case, and that is what we did here.", False),
+    ("en", "mistaken-report", "reporter", BLAME, "I should have checked the history myself "
+     "before replying.", False),
+    # a forecast that the referral will come to nothing: innocence decided in advance
+    ("en", "referred", "subject", OPINION, "Having read it, I honestly don't expect it to go "
+     "anywhere.", True),
+    ("en", "referred", "subject", OPINION, "I doubt anything will come of it.", True),
+    ("en", "referred", "subject", OPINION, "I can't say whether it will go anywhere; that is "
+     "for Trust and Safety.", False),
+    ("en", "referred", "subject", OPINION, "I don't expect to hear from them before March.",
+     False),
+    ("de", "referred", "subject", OPINION, "Ich rechne ehrlich gesagt nicht damit, dass dabei "
+     "etwas herauskommt.", True),
+    ("de", "referred", "subject", OPINION, "Da wird wohl nichts herauskommen.", True),
+    ("de", "referred", "subject", OPINION, "Ich kann nicht sagen, ob dabei etwas herauskommt.",
+     False),
+    ("de", "referred", "subject", OPINION, "Ich rechne damit, dass die Prüfung einige Wochen "
+     "dauert.", False),
+    # the subject's explanation, or the reported person's, not believed in the writer's voice
+    ("en", "actionable", "subject", OPINION, "You say it was a joke. Honestly, I don't buy it.",
+     True),
+    ("en", "actionable", "subject", OPINION, "I don't believe a word of it.", True),
+    ("en", "actionable", "subject", OPINION, "I don't believe you need to do anything else.",
+     False),
+    ("en", "actionable", "subject", OPINION, "I don't buy the idea that admins never make "
+     "mistakes.", False),
+    ("en", "non-actionable", "reporter", OPINION, "He says it was a joke, but I don't buy his "
+     "excuse.", True),
+    ("de", "actionable", "subject", OPINION, "Du schreibst, das sei ironisch gemeint gewesen. "
+     "Das nehme ich dir nicht ab.", True),
+    ("de", "actionable", "subject", OPINION, "Ich nehme Ihnen diese Erklärung nicht ab.", True),
+    ("de", "actionable", "subject", OPINION, "Das glaube ich dir gern.", False),
+    ("de", "actionable", "subject", OPINION, "Die Entscheidung nehme ich dir nicht ab, die "
+     "musst du selbst treffen.", False),
+    ("de", "actionable", "subject", OPINION, "Die Sperrprüfung musst du selbst beantragen, das "
+     "nehme ich dir nicht ab.", False),
+    ("de", "non-actionable", "reporter", OPINION, "Er sagt, es sei ein Scherz gewesen, aber "
+     "das nehme ich ihm nicht ab.", True),
+    ("de", "non-actionable", "reporter", OPINION, "Die Arbeit nehme ich dir gern ab.", False),
 ]
 
 
