@@ -89,6 +89,9 @@ def naive_check(text: str, audience: str) -> set[str]:
 # heldout-h: 70 replies (en, de) by a held-out author of session 25, written beside dev_r
 # (also rules-only) with the same slant: replies that recount the conversation, the other
 # party's words and the person's own questions.
+# heldout-i: 73 replies (en, de) by a held-out author of session 27, written beside dev_t
+# (rules-only) with the same slant: replies full of plain facts (platforms, the press, the
+# other party's apology, the person's own police report or therapist, what the logs show).
 SPLITS = {"dev": replies.TRAINING_FILES,  # what the reply model is trained on
           "heldout": ("heldout", "de_heldout"),
           "heldout-b": ("de_heldout_b",),
@@ -98,6 +101,7 @@ SPLITS = {"dev": replies.TRAINING_FILES,  # what the reply model is trained on
           "heldout-f": ("heldout_f",),
           "heldout-g": ("heldout_g",),
           "heldout-h": ("heldout_h",),
+          "heldout-i": ("heldout_i",),
           "untuned-m": ("untuned_m",),
           "untuned-n": ("untuned_n",),
           "dev-rules-only": replies.RULES_ONLY_FILES}

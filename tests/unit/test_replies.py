@@ -2923,6 +2923,68 @@ RULES_ONLY_FIXES_OF_SESSION_27 = [
     ("de", "non-actionable", "reporter", OPINION, "Er sagt, es sei ein Scherz gewesen, aber "
      "das nehme ich ihm nicht ab.", True),
     ("de", "non-actionable", "reporter", OPINION, "Die Arbeit nehme ich dir gern ab.", False),
+    # a fact the person told about themselves, told back, is theirs (dev_t); the writer's own
+    # advice after it is still read
+    ("en", "non-actionable", "reporter", "legal-advice", "You mentioned that you and the "
+     "company's former director are in a court case.", False),
+    ("en", "non-actionable", "reporter", "legal-advice", "You said you had already reported "
+     "him to the police; you should also sue him for defamation.", True),
+    ("en", "non-actionable", "reporter", COUNSEL, "You mentioned that you can't sleep, so try "
+     "box breathing before bed.", True),
+    ("en", "non-actionable", "reporter", CONTACT, "You told us you had already written to him, "
+     "and you should write to him again.", True),
+    ("de", "referred", "reporter", "legal-advice", "Sie haben geschrieben, dass Sie bereits "
+     "Anzeige bei der Polizei erstattet haben.", False),
+    ("de", "referred", "reporter", COUNSEL, "Sie schreiben, dass Sie die Sache mit Ihrer "
+     "Therapeutin besprechen.", False),
+    ("de", "referred", "reporter", COUNSEL, "Sie schreiben, dass Sie kaum schlafen, probieren "
+     "Sie doch progressive Muskelentspannung.", True),
+    ("de", "referred", "reporter", COUNSEL, "Da du schreibst, dass du kaum schläfst, rate ich "
+     "dir zu Baldrian.", True),
+    ("de", "referred", "reporter", "legal-advice", "Sie haben geschrieben, dass Sie Anzeige "
+     "erstattet haben; die Frist für den Strafantrag beträgt drei Monate.", True),
+    ("de", "non-actionable", "reporter", CONTACT, "Du hast erzählt, dass du ihm schon "
+     "geschrieben hast, schreib ihm ruhig noch einmal.", True),
+    # dev_t's misses and false alarms: the filer pointed at by who they are ...
+    ("en", "malicious-report-subject", "subject", CONFIDENTIAL, "To be open with you: the "
+     "report came from the photographer whose files you nominated.", True),
+    ("en", "malicious-report-subject", "subject", CONFIDENTIAL, "It was one of your co-authors "
+     "who reported you.", True),
+    ("en", "malicious-report-subject", "subject", CONFIDENTIAL, "The report came from the "
+     "usual noticeboard, like any other.", False),
+    ("en", "malicious-report-subject", "subject", CONFIDENTIAL, "We can't tell you whether the "
+     "report came from the photographer.", False),
+    # ... the kind and place of someone's connection, and a negative checkuser result ...
+    ("en", "non-actionable", "reporter", CONFIDENTIAL, "One account edits from a residential "
+     "connection in Portugal, the other from a mobile network in Canada.", True),
+    ("en", "non-actionable", "reporter", CONFIDENTIAL, "The two have never shared a device.",
+     True),
+    ("en", "non-actionable", "reporter", CONFIDENTIAL, "He edits from a mobile connection, so "
+     "a range block would hit many people.", False),
+    # ... the reporter's own earlier request, the page calming down, a legal-fees programme,
+    # "statt es auf sich beruhen zu lassen", the way to have a block reviewed
+    ("en", "actionable", "reporter", CONTACT, "After you'd asked him to stop, he carried on.",
+     False),
+    ("en", "actionable", "reporter", CONTACT, "Have you asked him to stop?", True),
+    ("en", "actionable", "reporter", CONTACT, "You had asked him to stop, and you could write "
+     "to him once more to clear the air.", True),
+    ("en", "non-actionable", "reporter", "presumes-feelings", "If the page is left alone for a "
+     "while, I think it will calm down on its own.", False),
+    ("en", "non-actionable", "reporter", "presumes-feelings", "Please calm down and read the "
+     "decision again.", True),
+    ("en", "non-actionable", "reporter", LEGAL, "If you are being threatened with legal action "
+     "over your editing, the Foundation's Legal Fees Assistance Program may be able to help.",
+     False),
+    ("en", "non-actionable", "reporter", LEGAL, "If you are threatened with legal action, you "
+     "should sue him first.", True),
+    ("de", "mistaken-report", "reporter", THREAT, "Es war richtig, es zu melden, statt es auf "
+     "sich beruhen zu lassen.", False),
+    ("de", "non-actionable", "reporter", THREAT, "Am besten lässt du es auf sich beruhen.",
+     True),
+    ("de", "actionable", "subject", CONFIDENTIAL, "Eine Überprüfung der Sperre können Sie per "
+     "E-Mail an die Stewards beantragen.", False),
+    ("de", "actionable", "reporter", CONFIDENTIAL, "Er hat eine Verwarnung per E-Mail "
+     "bekommen.", True),
 ]
 
 
