@@ -612,6 +612,25 @@ def test_an_unless_not_marked_healthy_does_not_silence_the_model(monkeypatch):
     assert "shares-confidential-details" not in _model_codes(sentence, *args)
 
 
+def test_the_model_vetoes_a_rule_finding_on_a_long_sentence_it_is_sure_is_clean(monkeypatch):
+    """A development sentence (author_m) labelled only with blame: the contact rule reads
+    "calling him out" as advice to contact him; the model, sure the sentence is no such
+    advice, vetoes that finding (and finds the blame).  A short flaw keeps its finding though
+    the model gives it little ("This is your fault.": too few words to be sure of)."""
+    sentence = ("All sorted in the end, but heaps of stress could've been saved if you'd "
+                "checked who actually made those edits before calling him out in the Beer "
+                "parlour, eh.")
+    args = dict(lang="en", outcome="mistaken-report", audience="reporter")
+    assert CONTACT in _codes(check(sentence, learned=False, **args))
+    found = _codes(check(sentence, **args))
+    assert BLAME in found and CONTACT not in found
+    short = "This is your fault."
+    assert BLAME in _codes(check(short, **args))
+    monkeypatch.setattr(replies, "VETO_WORDS", 0)
+    assert BLAME not in _codes(check(short, **args))
+    assert CONTACT not in _codes(check(sentence, **args))
+
+
 def test_a_healthy_unless_silences_the_model_as_well(monkeypatch):
     """The writer's own talk page offered to listen is a healthy use of contact words: the
     rule that names it is marked healthy, and the model, sure as it is, does not flag the
