@@ -2665,7 +2665,6 @@ RULES_ONLY_KNOWN_WRONG = {
     "r25c-en-wd-good-first-warning": _MODEL_FALSE_ALARM,
     "r25c-en-st-good-lock-explained": _MODEL_FALSE_ALARM,
     "r25c-de-sie-os-good-cleared-doxxing": _MODEL_FALSE_ALARM,
-    "r25c-en-ts-confidential-interviews": "a missed flaw (shares-confidential-details)",
 }
 
 
@@ -3004,6 +3003,28 @@ RULES_ONLY_FIXES_OF_SESSION_27 = [
      "E-Mail an die Stewards beantragen.", False),
     ("de", "actionable", "reporter", CONFIDENTIAL, "Er hat eine Verwarnung per E-Mail "
      "bekommen.", True),
+    # whom an investigation heard, told to the person reported (dev_s); a reporter may hear
+    # that staff spoke with the people present
+    ("en", "malicious-report-subject", "subject", CONFIDENTIAL, "Our review included "
+     "interviews with the three attendees who sat at your table.", True),
+    ("en", "malicious-report-subject", "subject", CONFIDENTIAL, "We interviewed two other "
+     "participants, and neither saw anything.", True),
+    ("en", "malicious-report-subject", "subject", CONFIDENTIAL, "Trust and Safety may speak "
+     "with other participants as part of its review.", False),
+    ("en", "non-actionable", "subject", CONFIDENTIAL, "We spoke with the people who were there "
+     "and looked at the messages in the group.", False),
+    ("en", "malicious-report-subject", "subject", CONFIDENTIAL, "Our review included "
+     "technical checks, and we cannot share their results.", False),
+    ("en", "non-actionable", "reporter", CONFIDENTIAL, "We spoke with several witnesses at the "
+     "event, but nobody could say who wrote it.", False),
+    ("de", "malicious-report-subject", "subject", CONFIDENTIAL, "Wir haben mit drei "
+     "Teilnehmenden gesprochen, die an Ihrem Tisch saßen.", True),
+    ("de", "malicious-report-subject", "subject", CONFIDENTIAL, "Wir haben drei Anwesende "
+     "befragt.", True),
+    ("de", "malicious-report-subject", "subject", CONFIDENTIAL, "Das Team kann im Rahmen der "
+     "Prüfung auch mit anderen Teilnehmenden sprechen.", False),
+    ("de", "non-actionable", "reporter", CONFIDENTIAL, "Wir haben mit mehreren Anwesenden "
+     "gesprochen.", False),
 ]
 
 
