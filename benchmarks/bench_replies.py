@@ -92,6 +92,8 @@ def naive_check(text: str, audience: str) -> set[str]:
 # heldout-i: 73 replies (en, de) by a held-out author of session 27, written beside dev_t
 # (rules-only) with the same slant: replies full of plain facts (platforms, the press, the
 # other party's apology, the person's own police report or therapist, what the logs show).
+# heldout-j: 72 replies (en, de) by a third held-out author of session 27, briefed with no
+# slant, written while the rules were tuned on dev_t and first measured after that.
 SPLITS = {"dev": replies.TRAINING_FILES,  # what the reply model is trained on
           "heldout": ("heldout", "de_heldout"),
           "heldout-b": ("de_heldout_b",),
@@ -102,6 +104,7 @@ SPLITS = {"dev": replies.TRAINING_FILES,  # what the reply model is trained on
           "heldout-g": ("heldout_g",),
           "heldout-h": ("heldout_h",),
           "heldout-i": ("heldout_i",),
+          "heldout-j": ("heldout_j",),
           "untuned-m": ("untuned_m",),
           "untuned-n": ("untuned_n",),
           "dev-rules-only": replies.RULES_ONLY_FILES}
