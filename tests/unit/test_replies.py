@@ -758,6 +758,30 @@ def test_a_flaw_deep_in_a_long_stretch_without_sentence_ends_is_found_where_it_i
     assert start <= found[0].start < found[0].end <= start + len(flaw)
 
 
+@pytest.mark.parametrize("path", sorted(DATA.glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_reply_case_file_is_well_formed(path):
+    """Every case file, held-out ones too (their shape only: no test reads what they say):
+    the fields, known codes, outcomes and audiences, the resource codes and
+    judgmental-to-subject only where they apply."""
+    cases = yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]
+    codes = replies.rules_for("en").codes | replies.rules_for("de").codes
+    for case in cases:
+        assert set(case) == {"id", "lang", "audience", "outcome", "expect", "text"}, case["id"]
+        assert case["lang"] in ("en", "de") and set(case["expect"]) <= codes, case["id"]
+        # (None: the outcome unknown, as a functionary may check a reply before deciding)
+        assert case["outcome"] in (*replies.OUTCOMES, None), case["id"]
+        assert case["audience"] in ("reporter", "subject"), case["id"]
+        owed_to_reporters = {"no-support-resources", "no-emergency-route"}
+        assert not (case["audience"] == "subject" and owed_to_reporters & set(case["expect"]))
+        assert not (case["audience"] == "reporter" and "judgmental-to-subject" in case["expect"])
+
+
+def test_reply_case_ids_are_unique_across_the_files():
+    ids = [case["id"] for path in DATA.glob("*.yaml")
+           for case in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]]
+    assert len(set(ids)) == len(ids)
+
+
 def test_second_authors_german_heldout_file_is_well_formed():
     # Measured by benchmarks/bench_replies.py ("heldout-b"), never used for tuning.
     cases = yaml.safe_load((DATA / "de_heldout_b.yaml").read_text(encoding="utf-8"))["cases"]
