@@ -94,6 +94,8 @@ def naive_check(text: str, audience: str) -> set[str]:
 # other party's apology, the person's own police report or therapist, what the logs show).
 # heldout-j: 72 replies (en, de) by a third held-out author of session 27, briefed with no
 # slant, written while the rules were tuned on dev_t and first measured after that.
+# heldout-k: 74 replies (en, de) by a fourth, briefed likewise, written after the session's
+# last change to the checker.
 SPLITS = {"dev": replies.TRAINING_FILES,  # what the reply model is trained on
           "heldout": ("heldout", "de_heldout"),
           "heldout-b": ("de_heldout_b",),
@@ -105,6 +107,7 @@ SPLITS = {"dev": replies.TRAINING_FILES,  # what the reply model is trained on
           "heldout-h": ("heldout_h",),
           "heldout-i": ("heldout_i",),
           "heldout-j": ("heldout_j",),
+          "heldout-k": ("heldout_k",),
           "untuned-m": ("untuned_m",),
           "untuned-n": ("untuned_n",),
           "dev-rules-only": replies.RULES_ONLY_FILES}
