@@ -2906,9 +2906,9 @@ MEDIUM_NAMED = [
      "share it on social media so people know.", True),
 ]
 
-# Known wrong readings of the rules-only files taken up in session 27, each beside a twin
-# that must still be found.
-RULES_ONLY_FIXES_OF_SESSION_27 = [
+# Session 27: the rules-only files' known wrong readings, dev_t's, and a stated consequence
+# of a repeat, each beside a twin that must still be found.
+REVIEW_CUE_CLASSES_OF_SESSION_27 = [
     # "innerhalb von drei Monaten ... gestellt" is a time limit, not who filed the report
     ("de", "malicious-report-subject", "subject", CONFIDENTIAL, "Eine Sperrprüfung muss "
      "innerhalb von zwei Wochen gestellt werden.", False),
@@ -3049,6 +3049,17 @@ RULES_ONLY_FIXES_OF_SESSION_27 = [
      "Prüfung auch mit anderen Teilnehmenden sprechen.", False),
     ("de", "non-actionable", "reporter", CONFIDENTIAL, "Wir haben mit mehreren Anwesenden "
      "gesprochen.", False),
+    # the consequence of a repeat, stated, is the rule told; a promise is still a promise
+    ("en", "actionable", "reporter", "promises-outcome", "If he contacts you again, he will be "
+     "blocked.", False),
+    ("en", "non-actionable", "reporter", "promises-outcome", "I promise we will get him banned "
+     "if he does it again.", True),
+    ("en", "actionable", "reporter", "promises-outcome", "He will definitely be banned for "
+     "this.", True),
+    ("de", "actionable", "reporter", "promises-outcome", "Wenn er dich noch einmal anschreibt, "
+     "wird er gesperrt.", False),
+    ("de", "actionable", "reporter", "promises-outcome", "Ich verspreche dir, dass er gesperrt "
+     "wird, wenn er es noch einmal tut.", True),
 ]
 
 
@@ -3057,7 +3068,7 @@ RULES_ONLY_FIXES_OF_SESSION_27 = [
                          + REVIEW_CUE_CLASSES_OF_SESSION_20 + REVIEW_CUE_CLASSES_OF_SESSION_21
                          + REVIEW_CUE_CLASSES_OF_SESSION_24 + REVIEW_CUE_CLASSES_OF_SESSION_25
                          + AFTER_A_PLACE_OF_HELP + MEDIUM_NAMED
-                         + RULES_ONLY_FIXES_OF_SESSION_27)
+                         + REVIEW_CUE_CLASSES_OF_SESSION_27)
 def test_review_cue_classes(lang, outcome, audience, code, text, flagged):
     assert _flagged_by_rules(lang, outcome, audience, code, text) is flagged
 
