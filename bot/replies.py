@@ -12,7 +12,8 @@ matched per sentence (an ``unless`` pattern in the same sentence cancels a match
 of the code's words that the learned model below may not overrule either), required
 rules for things a reply must contain, and a minimum length.  The person's own question
 or plan told back to them ("you asked whether you should write to him", the rules'
-``reported_speech``) is their words, not the writer's advice, and raises nothing; so are
+``reported_speech``), or a fact they told about themselves ("you mentioned that you are in
+a court case"), is their words, not the writer's advice, and raises nothing; so are
 the other party's words when the writer sets them aside ("he says you started it, but the
 history shows otherwise").  The checker suggests; the functionary decides.
 
@@ -452,8 +453,9 @@ def _told_back(sentence: str, following: str, rules: RuleSet) -> tuple[tuple[int
     a ``reported_speech`` frame to the first of its ``ends`` (a colon, a new clause of the
     writer's) or the sentence's end.
 
-    The person's own question or plan ("you asked whether you should write to him", a
-    ``frame``) is theirs unless the rest of the sentence after the clause, or (for the
+    The person's own question, plan or fact about themselves ("you asked whether you
+    should write to him", "you mentioned that you are in a court case", a ``frame``) is
+    theirs unless the rest of the sentence after the clause, or (for the
     last clause) the *following* sentence, is an answer that agrees ("..., and I think
     you should.", "Yes, do.").  The other party's words ("he answered that you were just
     as bad", one of ``others``) are theirs only when the writer sets them aside there
