@@ -56,7 +56,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from bot.datafiles import (DATA_DIR, language_file, load_yaml, read_schema, read_yaml,
                            validate)
@@ -585,9 +585,28 @@ def _model_messages(rules: RuleSet, audience: str, outcome: str | None) -> dict[
     return messages
 
 
-def _model_findings(text: str, sentences: list[tuple[int, int]], read: list[str],
-                    rules: RuleSet, found: set[str], lang: str, outcome: str | None,
-                    audience: str, model: LearnedModel) -> list[Finding]:
+def _sentence_reader(text: str, model: LearnedModel, lang: str, outcome: str | None,
+                     audience: str) -> Callable[[int, int], tuple[int, int, dict[str, float]]]:
+    """A reader of the sentence ``first:last`` of *text* for the model: the span without
+    its white space and the model's probability per code (empty for a blank sentence).
+    Each sentence is read once, whether the veto or the second opinion asks first."""
+    read: dict[tuple[int, int], tuple[int, int, dict[str, float]]] = {}
+
+    def chances(first: int, last: int) -> tuple[int, int, dict[str, float]]:
+        if (first, last) not in read:
+            start, end = _trimmed(text, first, last)
+            read[first, last] = (start, end, model.probabilities(model_text(
+                text[start:end], lang=lang, outcome=outcome, audience=audience))
+                if start < end else {})
+        return read[first, last]
+    return chances
+
+
+def _model_findings(sentences: list[tuple[int, int]], read: list[str], rules: RuleSet,
+                    found: set[str], lang: str, outcome: str | None, audience: str,
+                    model: LearnedModel,
+                    chances: Callable[[int, int], tuple[int, int, dict[str, float]]]
+                    ) -> list[Finding]:
     """The learned second opinion: one warning per phrasing code the rules did not
     raise, on the sentence the model is surest of, when that reaches its threshold.
     Not on a sentence where a rule of the code marked ``healthy`` names a healthy use
@@ -595,9 +614,8 @@ def _model_findings(text: str, sentences: list[tuple[int, int]], read: list[str]
     will send him a warning" is no advice to the reporter, and the model, which reads
     words and not who acts, must not overrule it.  An ``unless`` of a rule not so marked
     only keeps that rule's own phrase from matching; the model still reads the sentence.
-    *read* holds each sentence as the rules read it."""
-    if lang not in model.languages:
-        return []
+    *read* holds each sentence as the rules read it; *chances* is the model's reader
+    (:func:`_sentence_reader`)."""
     messages = {code: message for code, message
                 in _model_messages(rules, audience, outcome).items()
                 if code in model.categories and code not in found}
@@ -606,39 +624,33 @@ def _model_findings(text: str, sentences: list[tuple[int, int]], read: list[str]
     healthy = rules.healthy_uses
     best: dict[str, tuple[float, int, int]] = {}
     for (first, last), sentence in zip(sentences, read):
-        start, end = _trimmed(text, first, last)
-        if start >= end:
+        start, end, chance = chances(first, last)
+        if not chance:
             continue
-        chances = model.probabilities(model_text(text[start:end], lang=lang,
-                                                 outcome=outcome, audience=audience))
         for code in messages:
             if any(p.search(sentence) for p in healthy.get(code, ())):
                 continue
-            if chances[code] >= model.threshold and chances[code] > best.get(code, (0.0,))[0]:
-                best[code] = (chances[code], start, end)
+            if chance[code] >= model.threshold and chance[code] > best.get(code, (0.0,))[0]:
+                best[code] = (chance[code], start, end)
     note = _MODEL_NOTE.get(lang, _MODEL_NOTE["en"])
     return [Finding(code, "warning", f"{messages[code]} {note}", start, end)
             for code, (_, start, end) in best.items()]
 
 
-def _vetoed(text: str, spans: list[Finding], sentences: list[tuple[int, int]],
-            model: LearnedModel, rules: RuleSet, lang: str, outcome: str | None,
-            audience: str) -> list[Finding]:
-    """The rule findings *spans* without those the model vetoes: a code it may judge here
-    (:func:`_model_messages`) that it gives less than :data:`MODEL_VETO` on the
-    finding's sentence, when that sentence has at least :data:`VETO_WORDS` words."""
-    if lang not in model.languages:
-        return spans
+def _vetoed(text: str, ruled: list[tuple[Finding, tuple[int, int]]], rules: RuleSet,
+            outcome: str | None, audience: str, model: LearnedModel,
+            chances: Callable[[int, int], tuple[int, int, dict[str, float]]]
+            ) -> list[Finding]:
+    """The rule findings *ruled* (each with its sentence) without those the model vetoes:
+    a code it may judge here (:func:`_model_messages`) that it gives less than
+    :data:`MODEL_VETO` on the finding's sentence, when that sentence has at least
+    :data:`VETO_WORDS` words."""
     judged = set(_model_messages(rules, audience, outcome)) & set(model.categories)
     kept = []
-    for finding in spans:
+    for finding, (first, last) in ruled:
         if finding.code in judged:
-            first, last = next(((a, b) for a, b in sentences if a <= finding.start < b),
-                               (finding.start, finding.end))
-            start, end = _trimmed(text, first, last)
-            chances = model.probabilities(model_text(text[start:end], lang=lang,
-                                                     outcome=outcome, audience=audience))
-            if (chances[finding.code] < MODEL_VETO
+            start, end, chance = chances(first, last)
+            if (chance[finding.code] < MODEL_VETO
                     and len(re.findall(r"\w+", text[start:end])) >= VETO_WORDS):
                 continue
         kept.append(finding)
@@ -729,7 +741,7 @@ def check(text: str, *, lang: str = "en", outcome: str | None = None,
             findings.append(Finding(rule.code, rule.severity, rule.message))
 
     phrases = [r for r in rules.phrases if r.scope.applies(audience, outcome)]
-    spans: list[Finding] = []
+    ruled: list[tuple[Finding, tuple[int, int]]] = []   # each rule finding, its sentence
     collapsed = [_collapse(blanked[first:last].translate(_WHITESPACE))
                  for first, last in sentences]
     told = [_told_back(sentence, following, rules) for (sentence, _), (following, _)
@@ -751,18 +763,22 @@ def check(text: str, *, lang: str = "en", outcome: str | None = None,
             start, end = found.start(), found.end()
             if index is not None:
                 start, end = index[start], index[end - 1] + 1
-            spans.append(Finding(rule.code, rule.severity, rule.message,
-                                 first + start, first + end))
+            ruled.append((Finding(rule.code, rule.severity, rule.message,
+                                  first + start, first + end), (first, last)))
+    spans = [finding for finding, _ in ruled]
     if learned:
         model = model or load_model(MODEL, MODEL_SCHEMA)
-        spans = _vetoed(text, spans, sentences, model, rules, lang, outcome, audience)
-        # A sentence that only tells the person's words back is not the writer's.
-        own = [(span, sentence) for span, (sentence, _), told_here
-               in zip(sentences, collapsed, told) if not _only_told_back(sentence, told_here)]
-        spans += _model_findings(text, [span for span, _ in own],
-                                 [sentence for _, sentence in own], rules,
-                                 {f.code for f in (*findings, *spans)}, lang, outcome, audience,
-                                 model)
+        if lang in model.languages:
+            chances = _sentence_reader(text, model, lang, outcome, audience)
+            spans = _vetoed(text, ruled, rules, outcome, audience, model, chances)
+            # A sentence that only tells the person's words back is not the writer's.
+            own = [(span, sentence) for span, (sentence, _), told_here
+                   in zip(sentences, collapsed, told)
+                   if not _only_told_back(sentence, told_here)]
+            spans += _model_findings([span for span, _ in own],
+                                     [sentence for _, sentence in own], rules,
+                                     {f.code for f in (*findings, *spans)}, lang, outcome,
+                                     audience, model, chances)
     spans.sort(key=lambda f: (f.start, f.end, f.code))
     return findings + spans
 
